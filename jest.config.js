@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022' } }],
+  },
+  snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
+  // CDK synth is CPU-bound; two workers match the two cores CI has.
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { KNOWN_REGIONS, isKnownRegion, partitionOf, type Partition } from '../lambda/core/regions';
+
+/**
+ * Data classes of JR/T 0171-2020 (personal financial information):
+ * C3 authentication data, C2 account and identity data, C1 internal data.
+ */
+export const DATA_CLASSES = ['C3', 'C2', 'C1'] as const;
+export type DataClass = (typeof DATA_CLASSES)[number];
+
+/** Longest operational log retention we accept: data minimization caps it (the audit record is separate). */
+export const LOG_RETENTION_CEILING_DAYS = 90;
+/** Retention values CloudWatch Logs accepts, up to our ceiling. */
+export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90] as const;
+/** S3 Object Lock accepts up to 100 years; 10 years covers every record-keeping duty we know of. */
+export const OBJECT_LOCK_CEILING_DAYS = 3650;
+
+const region = z.string().refine(isKnownRegion, {
+  message: `must be a known AWS region (${KNOWN_REGIONS.join(', ')})`,
+});
+const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' });
+
+const cloudHsmSchema = z
+  .strictObject({
+    enabled: z.boolean(),
+    clusterId: z
+      .string()
+      .regex(/^cluster-[2-7a-zA-Z]{11,16}$/, { message: 'must be a CloudHSM cluster id such as cluster-1a23b4cdefg' })
+      .optional(),
+    trustAnchorCertificateParameter: z
+      .string()
+      .regex(/^\/[\w.\-/]+$/, { message: 'must be an SSM parameter name starting with /' })
+      .optional(),
+    keyStorePasswordSecretName: z
+      .string()
+      .regex(/^[\w/+=.@-]{1,512}$/, { message: 'must be a Secrets Manager secret name' })
+      .optional(),
+  })
+  .superRefine((hsm, ctx) => {
+    if (!hsm.enabled) return;
+    for (const key of ['clusterId', 'trustAnchorCertificateParameter', 'keyStorePasswordSecretName'] as const) {
+      if (hsm[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when cloudHsm.enabled is true' });
+      }
+    }
+  });
+
+export const ResidencyConfigSchema = z
+  .strictObject({
+    /** Short name used in resource names and tags. */
+    projectName: z.string().regex(/^[a-z][a-z0-9-]{1,23}$/, {
+      message: 'must be 2-24 characters: lower-case letters, digits and dashes, starting with a letter',
+    }),
+    /** Where the raw personal data lives (its residency). */
+    homeRegion: region,
+    /** Regions desensitized data may be delivered to. */
+    allowedDestinationRegions: z.array(region).max(10),
+    /** Account ids; optional so the app synthesizes without any. */
+    accounts: z
+      .strictObject({
+        home: accountId.optional(),
+        destinations: z.record(z.string(), accountId).optional(),
+      })
+      .default({}),
+    /** JR/T 0171 classes the platform holds; every one gets its own key and storage. */
+    dataClasses: z.array(z.enum(DATA_CLASSES)),
+    /** Retention of operational logs (CloudWatch Logs), in days. */
+    logRetentionDays: z
+      .number()
+      .int({ message: 'must be a whole number of days' })
+      .min(1, { message: 'must be at least 1 day' })
+      .max(LOG_RETENTION_CEILING_DAYS, { message: `must be at most ${LOG_RETENTION_CEILING_DAYS} days (short log retention)` })
+      .refine((days) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of the retention periods CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`,
+      }),
+    /** Object Lock (COMPLIANCE) retention of the immutable audit record, in days. */
+    auditObjectLockDays: z
+      .number()
+      .int({ message: 'must be a whole number of days' })
+      .min(1, { message: 'must be at least 1 day' })
+      .max(OBJECT_LOCK_CEILING_DAYS, { message: `must be at most ${OBJECT_LOCK_CEILING_DAYS} days` }),
+    /** Customer-held keys: a KMS custom key store backed by an existing, initialized CloudHSM cluster. */
+    cloudHsm: cloudHsmSchema.default({ enabled: false }),
+    /** Who hears about security alarms. */
+    alarmSubscribers: z
+      .strictObject({
+        emails: z.array(z.email({ message: 'must be an email address' })).default([]),
+        httpsEndpoints: z
+          .array(z.url({ protocol: /^https$/, message: 'must be an https:// URL' }))
+          .default([]),
+      })
+      .default({ emails: [], httpsEndpoints: [] }),
+    /** Folder (relative to the app) holding the approved transfer rules, one JSON file each. */
+    transferRulesDir: z.string().min(1).default('rules'),
+  })
+  .superRefine((cfg, ctx) => {
+    cfg.allowedDestinationRegions.forEach((dest, i) => {
+      if (dest === cfg.homeRegion) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['allowedDestinationRegions', i],
+          message: `must differ from homeRegion "${cfg.homeRegion}": a destination equal to home is not a transfer`,
+        });
+      }
+      if (cfg.allowedDestinationRegions.indexOf(dest) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['allowedDestinationRegions', i], message: 'is listed twice' });
+      }
+    });
+    for (const cls of DATA_CLASSES) {
+      if (!cfg.dataClasses.includes(cls)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dataClasses'],
+          message: `must include ${cls}: every JR/T 0171 class gets its own key, even when empty today`,
+        });
+      }
+    }
+    if (new Set(cfg.dataClasses).size !== cfg.dataClasses.length) {
+      ctx.addIssue({ code: 'custom', path: ['dataClasses'], message: 'lists a class twice' });
+    }
+    for (const dest of Object.keys(cfg.accounts.destinations ?? {})) {
+      if (!cfg.allowedDestinationRegions.includes(dest)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', 'destinations', dest],
+          message: `names a region that is not in allowedDestinationRegions (${cfg.allowedDestinationRegions.join(', ') || 'none'})`,
+        });
+      }
+    }
+  });
+
+export type ResidencyConfig = z.output<typeof ResidencyConfigSchema>;
+
+/** Raised for a bad configuration; its message is meant for people, so the app prints it without a stack. */
+export class ConfigError extends Error {
+  constructor(
+    public readonly source: string,
+    public readonly problems: readonly string[],
+  ) {
+    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = raw;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+/**
+ * Validates a raw configuration object (from cdk.json context) and returns the typed config.
+ * Collects every problem and throws one ConfigError naming each bad key, its value and what is allowed.
+ */
+export function loadConfig(raw: unknown, source = 'cdk.json context'): ResidencyConfig {
+  const parsed = ResidencyConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = describePath(issue.path) || '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${key === '(root)' ? '' : `${key}: `}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    const value = valueAt(raw, issue.path);
+    const shown = value === undefined ? 'nothing (missing)' : JSON.stringify(value);
+    return `${key}: got ${shown}; ${issue.message}`;
+  });
+  throw new ConfigError(source, problems);
+}
+
+/** Selects a profile from the app context: `-c residency:profile=NAME`, else the `default` one. */
+export function selectProfile(
+  profiles: unknown,
+  requested: unknown,
+): { name: string; raw: unknown } {
+  if (profiles === null || typeof profiles !== 'object' || Array.isArray(profiles)) {
+    throw new ConfigError('cdk.json context', ['residency:profiles: got nothing usable; expected an object of named profiles']);
+  }
+  const table = profiles as Record<string, unknown>;
+  const name = requested === undefined ? 'default' : String(requested);
+  if (!(name in table)) {
+    throw new ConfigError('cdk.json context', [
+      `residency:profile: got "${name}"; expected one of ${Object.keys(table).map((n) => `"${n}"`).join(', ')}`,
+    ]);
+  }
+  return { name, raw: table[name] };
+}
+
+/** The partition of the config's home region (`aws-cn` for China): never hard-code `aws`. */
+export function homePartition(config: ResidencyConfig): Partition {
+  return partitionOf(config.homeRegion);
+}

@@ -1,0 +1,67 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/**
+ * One reasoned acknowledgement of a check-pack finding. All of them live in one register
+ * (lib/nag/acknowledgements.ts) so security can review every exception in one place.
+ */
+export interface Acknowledgement {
+  /** Rule id exactly as the pack reports it, e.g. `AwsSolutions-IAM5[Action::s3:*]`. */
+  readonly ruleId: string;
+  /**
+   * Construct path relative to its stack (e.g. `Storage/AccessLogs/Resource`); it matches that
+   * construct in every stack that has it. `*` acknowledges at stack level, which the test suite
+   * refuses for error-level rules.
+   */
+  readonly construct: string;
+  /** Why this is acceptable, written for an auditor (at least 25 characters). */
+  readonly reason: string;
+  /** Who answers for it. */
+  readonly owner: string;
+  /** When it must be looked at again (YYYY-MM-DD); the test suite fails once this date has passed. */
+  readonly reviewBy: string;
+}
+
+/** Where an acknowledgement of the register landed in a given app. */
+export interface AppliedAcknowledgement {
+  readonly acknowledgement: Acknowledgement;
+  /** Full construct paths it was applied to (empty: it matched nothing in this app). */
+  readonly paths: readonly string[];
+}
+
+/** The constructs of every stack below `root` whose stack-relative path is `relativePath`. */
+function findInStacks(root: IConstruct, relativePath: string): IConstruct[] {
+  const found: IConstruct[] = [];
+  for (const node of root.node.findAll()) {
+    if (!Stack.isStack(node)) continue;
+    if (relativePath === '*') {
+      found.push(node);
+      continue;
+    }
+    const target = node.node.tryFindChild(relativePath.split('/')[0]);
+    if (!target) continue;
+    const rest = relativePath.split('/').slice(1);
+    let current: IConstruct | undefined = target;
+    for (const id of rest) current = current?.node.tryFindChild(id);
+    if (current) found.push(current);
+  }
+  return found;
+}
+
+/**
+ * Applies every acknowledgement of the register to the matching constructs below `root`, through
+ * `Validations.of(construct).acknowledge` (so packs registered with `writeSuppressionsToCloudFormation`
+ * write the reason into the template), and returns where each one landed.
+ */
+export function applyAcknowledgements(
+  root: IConstruct,
+  register: readonly Acknowledgement[],
+): AppliedAcknowledgement[] {
+  return register.map((acknowledgement) => {
+    const targets = findInStacks(root, acknowledgement.construct);
+    for (const target of targets) {
+      Validations.of(target).acknowledge({ id: acknowledgement.ruleId, reason: acknowledgement.reason });
+    }
+    return { acknowledgement, paths: targets.map((t) => t.node.path) };
+  });
+}
