@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/**
+ * The CDK app: read context → typed config → stacks → check packs → acknowledgements.
+ * A bad configuration prints what is wrong and exits 1, without a stack trace.
+ */
+import { App } from 'aws-cdk-lib';
+import { ConfigError, loadConfig, type ResidencyConfig, selectProfile } from '../lib/config';
+import { registerCheckPacks } from '../lib/compliance/check-packs';
+import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
+import { ACKNOWLEDGEMENTS } from '../lib/nag/acknowledgements';
+import { createResidencyStacks } from '../lib/residency-app';
+
+const app = new App();
+
+let config: ResidencyConfig;
+try {
+  const profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
+  config = loadConfig(profile.raw, `cdk.json context "residency:profiles.${profile.name}"`);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+createResidencyStacks(app, config);
+registerCheckPacks(app);
+applyAcknowledgements(app, ACKNOWLEDGEMENTS);

@@ -1,0 +1,58 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as events from 'aws-cdk-lib/aws-events';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { DataClass } from '../config';
+import { tagClassified } from './data-classes';
+
+export interface ClassBackupProps {
+  /** JR/T 0171 class of what is backed up; the vault uses that class's key. */
+  readonly dataClass: DataClass;
+  /** The class key: backups are as sensitive as their source. */
+  readonly encryptionKey: kms.IKey;
+  /** Region whose law governs the data: backups stay in it (no cross-region copy). */
+  readonly residency: string;
+  /** Tables to back up. */
+  readonly tables: readonly dynamodb.ITable[];
+  /**
+   * Days each daily recovery point is kept.
+   * @default 35
+   */
+  readonly retentionDays?: number;
+}
+
+/**
+ * A daily AWS Backup plan for one data class, into an in-region vault encrypted with the class key.
+ * Point-in-time recovery covers mistakes of the last 35 days; the plan gives an independent copy
+ * that a table deletion cannot take with it.
+ */
+export class ClassBackup extends Construct {
+  public readonly vault: backup.BackupVault;
+  public readonly plan: backup.BackupPlan;
+
+  constructor(scope: Construct, id: string, props: ClassBackupProps) {
+    super(scope, id);
+    const retentionDays = props.retentionDays ?? 35;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(`ClassBackup retentionDays: got ${retentionDays}; expected a whole number of days ≥ 1`);
+    }
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    tagClassified(this.vault, props.dataClass, props.residency);
+    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault });
+    this.plan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'daily',
+        scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),
+        deleteAfter: Duration.days(retentionDays),
+      }),
+    );
+    this.plan.addSelection('Tables', {
+      resources: props.tables.map((table) => backup.BackupResource.fromDynamoDbTable(table)),
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { DataClass } from '../config';
+import { tagClassified } from './data-classes';
+
+export interface ClassifiedBucketProps {
+  /** JR/T 0171 class of what the bucket holds; written to the `data-class` tag. */
+  readonly dataClass: DataClass;
+  /** The class key. Encryption with it cannot be overridden. */
+  readonly encryptionKey: kms.IKey;
+  /** Region whose law governs the data; written to the `residency` tag. */
+  readonly residency: string;
+  /** Where S3 server access logs go (an SSE-S3 bucket without Object Lock). */
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * Prefix of this bucket's access logs in the log bucket.
+   * @default '<dataClass>/'
+   */
+  readonly accessLogsPrefix?: string;
+  /**
+   * Days a replaced or deleted object version is kept (versioning protects against mistakes, not
+   * as a second copy kept forever).
+   * @default 30
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Send object events to EventBridge (the transfer gateway reacts to new raw records).
+   * @default true
+   */
+  readonly eventBridgeEnabled?: boolean;
+  /**
+   * Enable S3 Object Lock on the bucket (ledgers and audit records).
+   * @default false
+   */
+  readonly objectLockEnabled?: boolean;
+  /**
+   * Default Object Lock retention, when Object Lock is enabled.
+   * @default - no default retention
+   */
+  readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
+  /**
+   * What happens to the bucket when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An S3 bucket for one data class: SSE-KMS with the class key and bucket keys, all public access
+ * blocked, TLS 1.2+ only, versioned, access-logged, tagged `data-class` and `residency`.
+ * Grants on the bucket also grant on its key.
+ */
+export class ClassifiedBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly encryptionKey: kms.IKey;
+  public readonly dataClass: DataClass;
+
+  constructor(scope: Construct, id: string, props: ClassifiedBucketProps) {
+    super(scope, id);
+    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 30;
+    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
+      throw new Error(`ClassifiedBucket noncurrentVersionExpirationDays: got ${noncurrentDays}; expected a whole number of days ≥ 1`);
+    }
+    this.dataClass = props.dataClass;
+    this.encryptionKey = props.encryptionKey;
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: props.accessLogsPrefix ?? `${props.dataClass}/`,
+      objectLockEnabled: props.objectLockEnabled,
+      objectLockDefaultRetention: props.objectLockDefaultRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(noncurrentDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+    if (props.eventBridgeEnabled ?? true) {
+      // Set on the L1 resource: the L2 flag deploys a notifications custom resource (a Lambda function
+      // with an inline policy) just to flip this one property, which CloudFormation can set directly.
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
+    }
+    tagClassified(this.bucket, props.dataClass, props.residency);
+  }
+
+  /** Read objects (and decrypt with the class key). */
+  public grantRead(grantee: iam.IGrantable, objectsKeyPattern = '*'): iam.Grant {
+    return this.bucket.grantRead(grantee, objectsKeyPattern);
+  }
+
+  /** Write objects (and encrypt with the class key). */
+  public grantWrite(grantee: iam.IGrantable, objectsKeyPattern = '*'): iam.Grant {
+    return this.bucket.grantPut(grantee, objectsKeyPattern);
+  }
+}

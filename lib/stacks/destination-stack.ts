@@ -1,0 +1,54 @@
+import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { ResidencyConfig } from '../config';
+import { AccessLogsBucket } from '../constructs/access-logs-bucket';
+import { ClassifiedBucket } from '../constructs/classified-bucket';
+import { RESIDENCY_TAG, tagClassified } from '../constructs/data-classes';
+
+export interface DestinationStackProps extends StackProps {
+  readonly config: ResidencyConfig;
+  /** The allowed destination region this stack lives in. */
+  readonly destinationRegion: string;
+}
+
+/**
+ * A small stack in an allowed destination region: the landing bucket for desensitized transfers and
+ * its own key. Only desensitized data (JR/T 0171 C1 grade: tokens, last-four, masked cards) lands here.
+ */
+export class DestinationStack extends Stack {
+  public readonly landingKey: kms.Key;
+  public readonly landing: ClassifiedBucket;
+
+  constructor(scope: Construct, id: string, props: DestinationStackProps) {
+    super(scope, id, props);
+    const { config, destinationRegion } = props;
+    if (!config.allowedDestinationRegions.includes(destinationRegion)) {
+      throw new Error(
+        `DestinationStack: region "${destinationRegion}" is not in allowedDestinationRegions (${config.allowedDestinationRegions.join(', ')})`,
+      );
+    }
+    Tags.of(this).add(RESIDENCY_TAG, destinationRegion);
+
+    this.landingKey = new kms.Key(this, 'LandingKey', {
+      description: 'Desensitized transfers received from the home region',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+      alias: `alias/${config.projectName}/landing`,
+    });
+    tagClassified(this.landingKey, 'C1', destinationRegion);
+
+    const accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
+      residency: destinationRegion,
+      expireAfterDays: config.logRetentionDays,
+    });
+    this.landing = new ClassifiedBucket(this, 'Landing', {
+      dataClass: 'C1',
+      encryptionKey: this.landingKey,
+      residency: destinationRegion,
+      accessLogsBucket: accessLogs.bucket,
+      accessLogsPrefix: 'landing/',
+    });
+  }
+}
