@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, selectProfile } from '../lib/config';
+import { shippedProfiles } from './support/app-fixture';
+
+const base = shippedProfiles().default as Record<string, unknown>;
+
+function problemsOf(overrides: Record<string, unknown>): string {
+  try {
+    loadConfig({ ...base, ...overrides }, 'test');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('accepts the shipped default (China home, Singapore destination) and the Singapore-home profile', () => {
+    const cn = loadConfig(shippedProfiles().default);
+    expect(cn.homeRegion).toBe('cn-north-1');
+    expect(cn.allowedDestinationRegions).toEqual(['ap-southeast-1']);
+    expect(cn.cloudHsm.enabled).toBe(false);
+    const sg = loadConfig(shippedProfiles()['sg-home']);
+    expect(sg.homeRegion).toBe('ap-southeast-1');
+  });
+
+  test.each([
+    [{ homeRegion: 'cn-north-9' }, /homeRegion: got "cn-north-9"; must be a known AWS region/],
+    [{ allowedDestinationRegions: ['cn-north-1'] }, /allowedDestinationRegions\[0\]: got "cn-north-1"; must differ from homeRegion/],
+    [{ allowedDestinationRegions: ['ap-southeast-1', 'ap-southeast-1'] }, /allowedDestinationRegions\[1\].*listed twice/],
+    [{ logRetentionDays: 0 }, /logRetentionDays: got 0; must be at least 1 day/],
+    [{ logRetentionDays: 365 }, /logRetentionDays: got 365; must be at most 90 days/],
+    [{ logRetentionDays: 45 }, /logRetentionDays: got 45; must be one of the retention periods CloudWatch Logs accepts/],
+    [{ auditObjectLockDays: 0 }, /auditObjectLockDays: got 0; must be at least 1 day/],
+    [{ accounts: { home: '12345' } }, /accounts\.home: got "12345"; must be a 12-digit AWS account id/],
+    [{ accounts: { destinations: { 'eu-west-1': '123456789012' } } }, /accounts\.destinations\.eu-west-1: .*not in allowedDestinationRegions/],
+    [{ dataClasses: ['C2', 'C1'] }, /dataClasses: .*must include C3/],
+    [{ cloudHsm: { enabled: true } }, /cloudHsm\.clusterId: got nothing \(missing\); is required when cloudHsm\.enabled is true/],
+    [{ alarmSubscribers: { emails: ['not-an-email'] } }, /alarmSubscribers\.emails\[0\]: got "not-an-email"; must be an email address/],
+    [{ alarmSubscribers: { httpsEndpoints: ['http://insecure.example.com'] } }, /httpsEndpoints\[0\].*must be an https:\/\/ URL/],
+    [{ homeRegion: 'us-gov-west-1' }, /homeRegion: got "us-gov-west-1"/],
+    [{ surprise: true }, /unknown key\(s\) "surprise"/],
+  ])('refuses %j', (overrides, message) => {
+    expect(problemsOf(overrides)).toMatch(message);
+  });
+
+  test('collects every problem into one error', () => {
+    const message = problemsOf({ homeRegion: 'mars-1', logRetentionDays: 0, accounts: { home: 'x' } });
+    expect(message).toMatch(/homeRegion/);
+    expect(message).toMatch(/logRetentionDays/);
+    expect(message).toMatch(/accounts\.home/);
+  });
+
+  test('names a missing key', () => {
+    const { homeRegion: _omit, ...withoutHome } = base;
+    expect(() => loadConfig(withoutHome)).toThrow(/homeRegion: got nothing \(missing\)/);
+  });
+});
+
+describe('selectProfile', () => {
+  test('defaults to the "default" profile and names the choices for an unknown one', () => {
+    expect(selectProfile(shippedProfiles(), undefined).name).toBe('default');
+    expect(() => selectProfile(shippedProfiles(), 'nope')).toThrow(/got "nope"; expected one of "default", "sg-home"/);
+  });
+});
+
+describe('bin/app.ts with a bad config', () => {
+  test('prints what is wrong and exits 1 without a stack trace', () => {
+    const context = {
+      'residency:profile': 'default',
+      'residency:profiles': { default: { ...base, homeRegion: 'cn-north-9', logRetentionDays: 0 } },
+    };
+    const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', 'bin', 'app.ts')], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: join(__dirname, '..', 'cdk.out', 'bad-config-test') },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/homeRegion: got "cn-north-9"/);
+    expect(result.stderr).toMatch(/logRetentionDays: got 0/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

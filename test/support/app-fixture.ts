@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import type { NagPack } from 'cdk-nag';
+import { loadConfig, type ResidencyConfig } from '../../lib/config';
+import { registerCheckPacks } from '../../lib/compliance/check-packs';
+import { applyAcknowledgements, type AppliedAcknowledgement } from '../../lib/nag/acknowledgement-register';
+import { ACKNOWLEDGEMENTS } from '../../lib/nag/acknowledgements';
+import { createResidencyStacks, type ResidencyStacks } from '../../lib/residency-app';
+
+const CDK_JSON = join(__dirname, '..', '..', 'cdk.json');
+
+/** The context shipped in cdk.json: profiles and the feature flags the real app runs with. */
+export function shippedContext(): Record<string, unknown> {
+  return JSON.parse(readFileSync(CDK_JSON, 'utf8')).context as Record<string, unknown>;
+}
+
+/** The raw profiles shipped in cdk.json. */
+export function shippedProfiles(): Record<string, unknown> {
+  return shippedContext()['residency:profiles'] as Record<string, unknown>;
+}
+
+/** A shipped profile, validated. */
+export function shippedConfig(profile: string): ResidencyConfig {
+  return loadConfig(shippedProfiles()[profile], `cdk.json profile ${profile}`);
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly config: ResidencyConfig;
+  readonly stacks: ResidencyStacks;
+  readonly packs: NagPack[];
+  readonly acknowledgements: AppliedAcknowledgement[];
+}
+
+/** Builds the real app for a shipped profile exactly as bin/app.ts does (packs, acknowledgements). */
+export function buildApp(profile: string): BuiltApp {
+  const config = shippedConfig(profile);
+  const app = new App({ context: shippedContext() });
+  const stacks = createResidencyStacks(app, config);
+  const packs = registerCheckPacks(app);
+  const acknowledgements = applyAcknowledgements(app, ACKNOWLEDGEMENTS);
+  return { app, config, stacks, packs, acknowledgements };
+}
+
+/** Every stack of a built app. */
+export function allStacks(built: BuiltApp) {
+  return [built.stacks.home, ...built.stacks.destinations];
+}
