@@ -3,12 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { DataClass } from '../config';
-import { tagClassified } from './data-classes';
+import { type ClassTag, tagClassified } from './data-classes';
 
 export interface ClassifiedBucketProps {
-  /** JR/T 0171 class of what the bucket holds; written to the `data-class` tag. */
-  readonly dataClass: DataClass;
+  /** Class of what the bucket holds (JR/T 0171 C1-C3, or an operational class); written to the `data-class` tag. */
+  readonly dataClass: ClassTag;
   /** The class key. Encryption with it cannot be overridden. */
   readonly encryptionKey: kms.IKey;
   /** Region whose law governs the data; written to the `residency` tag. */
@@ -56,7 +55,7 @@ export interface ClassifiedBucketProps {
 export class ClassifiedBucket extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly encryptionKey: kms.IKey;
-  public readonly dataClass: DataClass;
+  public readonly dataClass: ClassTag;
 
   constructor(scope: Construct, id: string, props: ClassifiedBucketProps) {
     super(scope, id);

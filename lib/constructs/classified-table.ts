@@ -3,15 +3,14 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { DataClass } from '../config';
-import { tagClassified } from './data-classes';
+import { type ClassTag, tagClassified } from './data-classes';
 
 /** Attribute names that would store sensitive authentication data, which PCI DSS 3.3.1 forbids. */
 const SENSITIVE_AUTH_ATTRIBUTE = /(cvv|cvn|cvc|cav2|cid|pin|track)/i;
 
 export interface ClassifiedTableProps {
-  /** JR/T 0171 class of the items; written to the `data-class` tag. */
-  readonly dataClass: DataClass;
+  /** Class of the items (JR/T 0171 C1-C3, or an operational class); written to the `data-class` tag. */
+  readonly dataClass: ClassTag;
   /** Jurisdiction (ISO country) whose subjects the table holds: tables are partitioned by it. */
   readonly jurisdiction: string;
   /** The class key. Encryption with it cannot be overridden. */
@@ -24,10 +23,10 @@ export interface ClassifiedTableProps {
    */
   readonly partitionKey?: dynamodb.Attribute;
   /**
-   * Sort key.
+   * Sort key; `null` for a table keyed by its partition key alone.
    * @default { name: 'sk', type: STRING }
    */
-  readonly sortKey?: dynamodb.Attribute;
+  readonly sortKey?: dynamodb.Attribute | null;
   /**
    * Attribute holding each item's expiry time (epoch seconds), for data minimization.
    * @default 'expiresAt'
@@ -47,15 +46,15 @@ export interface ClassifiedTableProps {
  */
 export class ClassifiedTable extends Construct {
   public readonly table: dynamodb.Table;
-  public readonly dataClass: DataClass;
+  public readonly dataClass: ClassTag;
   public readonly jurisdiction: string;
 
   constructor(scope: Construct, id: string, props: ClassifiedTableProps) {
     super(scope, id);
     const partitionKey = props.partitionKey ?? { name: 'pk', type: dynamodb.AttributeType.STRING };
-    const sortKey = props.sortKey ?? { name: 'sk', type: dynamodb.AttributeType.STRING };
+    const sortKey = props.sortKey === null ? undefined : (props.sortKey ?? { name: 'sk', type: dynamodb.AttributeType.STRING });
     const problems: string[] = [];
-    for (const attr of [partitionKey, sortKey]) {
+    for (const attr of sortKey ? [partitionKey, sortKey] : [partitionKey]) {
       if (SENSITIVE_AUTH_ATTRIBUTE.test(attr.name)) {
         problems.push(`key attribute "${attr.name}" looks like sensitive authentication data, which must never be stored (PCI DSS 3.3.1)`);
       }

@@ -1,0 +1,145 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { tagClassified } from './data-classes';
+import { ManagedPolicyRole } from './managed-policy-role';
+import { ShortRetentionLogGroup } from './short-retention-log-group';
+
+export interface DataPlaneFunctionProps {
+  /** TypeScript entry file (bundled locally by esbuild; no Docker). */
+  readonly entry: string;
+  /** What the function does, for reviewers of the template. */
+  readonly description: string;
+  /** Encrypts the function's environment variables and its dead-letter queue. */
+  readonly environmentKey: kms.IKey;
+  /** Encrypts its log group. */
+  readonly logsKey: kms.IKey;
+  /** Days its log events are kept (at most 90). */
+  readonly logRetentionDays: number;
+  /** Region whose law governs what the function handles; written to the `residency` tag. */
+  readonly residency: string;
+  /**
+   * Environment variables (encrypted at rest with `environmentKey`). Never put secrets here.
+   * @default - none besides the service name and source-map support
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Network placement. Functions that read raw personal data run in private subnets without a route
+   * to the internet.
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets within `vpc`.
+   * @default - the VPC's isolated subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Concurrency reserved for (and capping) this function, so a flood cannot starve the account.
+   * @default 10
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Retries of an asynchronous invocation before the event goes to the dead-letter queue.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+}
+
+/**
+ * A Node.js Lambda function with this project's non-negotiables: the current Node.js runtime, a
+ * minified bundle with source maps and the AWS SDK left to the runtime, an explicit short-retention
+ * encrypted log group (not the legacy `logRetention`), an environment encrypted with a customer key,
+ * X-Ray tracing, JSON logs, reserved concurrency, an encrypted dead-letter queue so no failed event
+ * is lost, and a role whose permissions live in a customer-managed policy.
+ */
+export class DataPlaneFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: ManagedPolicyRole;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly logGroup: ShortRetentionLogGroup;
+
+  constructor(scope: Construct, id: string, props: DataPlaneFunctionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.logGroup = new ShortRetentionLogGroup(this, 'Logs', {
+      encryptionKey: props.logsKey,
+      retentionDays: props.logRetentionDays,
+      residency: props.residency,
+    });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.environmentKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    tagClassified(this.deadLetterQueue, 'logs', props.residency);
+
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role: ${props.description}`,
+    });
+    // Writing to its own log group only (the managed AWSLambdaBasicExecutionRole allows every group).
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroup.logGroupArn, `${this.logGroup.logGroup.logGroupArn}:log-stream:*`],
+      }),
+    );
+    if (props.vpc) {
+      // ENI management for VPC placement; EC2 does not support resource-level scoping of Create/Describe.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+        }),
+      );
+    }
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.minutes(5),
+      role: this.role,
+      logGroup: this.logGroup.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environmentEncryption: props.environmentKey,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: id,
+        ...props.environment,
+      },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 10,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: props.retryAttempts ?? 2,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? (props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }) : undefined,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node24',
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+export interface ManagedPolicyRoleProps extends iam.RoleProps {
+  /**
+   * Description of the customer-managed policy that receives every grant.
+   * @default - the role's description
+   */
+  readonly policyDescription?: string;
+}
+
+/**
+ * An IAM role whose permissions all live in one customer-managed policy attached to it, never in
+ * an inline policy. CDK grants (`bucket.grantRead(role)`, a function's own DLQ and tracing grants)
+ * normally write an inline `DefaultPolicy`; NIST 800-53, PCI DSS and HIPAA checks require managed
+ * policies, which are versioned and can be reviewed and rolled back on their own.
+ */
+export class ManagedPolicyRole extends iam.Role {
+  /** The customer-managed policy holding every statement granted to this role. */
+  public readonly permissions: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: ManagedPolicyRoleProps) {
+    super(scope, id, props);
+    this.permissions = new iam.ManagedPolicy(this, 'Permissions', {
+      description: props.policyDescription ?? props.description,
+    });
+    this.addManagedPolicy(this.permissions);
+  }
+
+  public override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.permissions.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.permissions };
+  }
+}
