@@ -274,11 +274,13 @@ export function assessCac(input: CacAssessmentInput): CacAssessment {
   const options = { ciio: input.ciio };
   const importantData = input.flows.some((flow) => flow.importantData);
 
+  // Strongest first, so the reason that decides leads; the sort is stable, so among exempt findings
+  // the purpose exemptions come before the counts they left at zero.
   const reasons: CacReason[] = [
     ...importantDataReasons(input),
-    ...(input.ciio ? ciioReasons(counted) : [countReason('personal', counted.personal), countReason('sensitive', counted.sensitive)]),
     ...exemptionReasons(input.flows),
-  ];
+    ...(input.ciio ? ciioReasons(counted) : [countReason('personal', counted.personal), countReason('sensitive', counted.sensitive)]),
+  ].sort((a, b) => mechanismRank(b.mechanism) - mechanismRank(a.mechanism));
   const nothingPersonal = counted.personal + counted.sensitive + excluded.personal + excluded.sensitive === 0;
   if (nothingPersonal && !importantData) {
     reasons.push({

@@ -214,3 +214,13 @@ describe('property: adding subjects never weakens the mechanism (exempt < standa
     );
   });
 });
+
+describe('assessCac: reason order', () => {
+  test('the deciding reason comes first', () => {
+    const mixed = assessCac({ ciio: false, flows: [flow('payment_settlement', 10), flow('marketing_analytics', 0, 10_000)] });
+    expect(mixed.reasons.map((r) => r.mechanism)).toEqual(['security_assessment', 'exempt', 'exempt']);
+    expect(mixed.reasons[0].provision).toBe('CAC Provisions 2024 Art. 7(2)');
+    const exemptOnly = assessCac({ ciio: false, flows: [flow('payment_settlement', 10)] });
+    expect(exemptOnly.reasons[0].provision).toBe('CAC Provisions 2024 Art. 5(1)');
+  });
+});
