@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../../lib/cli/assess';
@@ -212,5 +212,20 @@ describe('npx residency assess (spawned)', () => {
     const bad = spawnSync(process.execPath, [launcher, 'assess', '--in', file(cn([marketing(-5)]))], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe(`residency assess: --in ${join(dir, `f${fileCount - 1}.json`)}: flows[0].personal: got -5; must not be negative\n`);
+  });
+});
+
+describe('docs/assessment.md', () => {
+  const root = resolve(__dirname, '../../..');
+  const doc = readFileSync(join(root, 'docs/assessment.md'), 'utf8');
+
+  test.each(['payment-settlement', 'marketing-analytics'])('the %s example shows what the command prints today', async (name) => {
+    const { stdout } = await cli(['--in', join(root, `docs/examples/${name}.json`)]);
+    expect(doc).toContain(stdout.trimEnd());
+  });
+
+  test('the rule example shows what the command prints today', async () => {
+    const { stdout } = await cli(['--rule', join(root, 'docs/examples/rule-sg-marketing.json'), '--in', join(root, 'docs/examples/marketing-analytics.json')]);
+    expect(doc).toContain(stdout.trimEnd());
   });
 });
