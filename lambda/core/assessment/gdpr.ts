@@ -8,6 +8,7 @@
  * Pure data and logic: the adequacy list is dated so a reader can check it against the
  * Commission's list; a decision adopted under Directive 95/46/EC stays in force under Art. 45(9).
  */
+import { vocabularyNames } from './vocabulary';
 
 /** EU member states and the other EEA states (Iceland, Liechtenstein, Norway): GDPR applies there, so no Chapter V transfer. */
 export const EEA_COUNTRIES: readonly string[] = [
@@ -21,10 +22,7 @@ export const RECIPIENT_CONDITIONS = {
   ca_pipeda_covered: 'the Canadian recipient is a commercial organisation subject to PIPEDA',
 } as const;
 export type RecipientCondition = keyof typeof RECIPIENT_CONDITIONS;
-export const RECIPIENT_CONDITION_NAMES = Object.keys(RECIPIENT_CONDITIONS) as readonly RecipientCondition[] as readonly [
-  RecipientCondition,
-  ...RecipientCondition[],
-];
+export const RECIPIENT_CONDITION_NAMES = vocabularyNames(RECIPIENT_CONDITIONS);
 
 export interface AdequacyDecision {
   readonly country: string;
@@ -88,10 +86,7 @@ export const GDPR_SAFEGUARDS = {
   scc: 'GDPR Art. 46(2)(c) (standard contractual clauses)',
 } as const;
 export type GdprSafeguard = keyof typeof GDPR_SAFEGUARDS;
-export const GDPR_SAFEGUARD_NAMES = Object.keys(GDPR_SAFEGUARDS) as readonly GdprSafeguard[] as readonly [
-  GdprSafeguard,
-  ...GdprSafeguard[],
-];
+export const GDPR_SAFEGUARD_NAMES = vocabularyNames(GDPR_SAFEGUARDS);
 
 /** The derogations for specific situations of Art. 49(1). */
 export const ART49_DEROGATIONS = {
@@ -106,10 +101,7 @@ export const ART49_DEROGATIONS = {
     'GDPR Art. 49(1), second subparagraph (compelling legitimate interests: not repetitive, limited number of data subjects, supervisory authority informed)',
 } as const;
 export type Art49Derogation = keyof typeof ART49_DEROGATIONS;
-export const ART49_DEROGATION_NAMES = Object.keys(ART49_DEROGATIONS) as readonly Art49Derogation[] as readonly [
-  Art49Derogation,
-  ...Art49Derogation[],
-];
+export const ART49_DEROGATION_NAMES = vocabularyNames(ART49_DEROGATIONS);
 
 export type GdprMechanism = 'not_a_transfer' | 'adequacy' | 'bcr' | 'scc' | 'art49_derogation' | 'none';
 

@@ -18,6 +18,7 @@ import {
   type RecipientCondition,
 } from './gdpr';
 import { EXEMPTION_PROVISIONS, exemptionOf, isPurpose, PURPOSE_NAMES, type CacExemption, type Purpose } from './purposes';
+import { isVocabularyName, vocabularyNames } from './vocabulary';
 
 /** Every legal basis a transfer rule may declare, with the provision it rests on. */
 export const LEGAL_BASIS_PROVISIONS = {
@@ -43,10 +44,10 @@ export const LEGAL_BASIS_PROVISIONS = {
 
 export type LegalBasis = keyof typeof LEGAL_BASIS_PROVISIONS;
 
-export const LEGAL_BASES = Object.keys(LEGAL_BASIS_PROVISIONS) as readonly LegalBasis[] as readonly [LegalBasis, ...LegalBasis[]];
+export const LEGAL_BASES = vocabularyNames(LEGAL_BASIS_PROVISIONS);
 
 export function isLegalBasis(name: string): name is LegalBasis {
-  return Object.prototype.hasOwnProperty.call(LEGAL_BASIS_PROVISIONS, name);
+  return isVocabularyName(LEGAL_BASIS_PROVISIONS, name);
 }
 
 /** The least a rule must say for its basis to be checked. */
@@ -115,7 +116,7 @@ function art49Derogation(basis: LegalBasis): Art49Derogation | undefined {
   const prefix = 'gdpr_art49_';
   if (!basis.startsWith(prefix)) return undefined;
   const name = basis.slice(prefix.length);
-  return Object.prototype.hasOwnProperty.call(ART49_DEROGATIONS, name) ? (name as Art49Derogation) : undefined;
+  return isVocabularyName(ART49_DEROGATIONS, name) ? name : undefined;
 }
 
 function checkGdpr(

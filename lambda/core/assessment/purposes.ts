@@ -10,6 +10,8 @@
  * exemptions cover personal information only, never important data (see cac.ts).
  */
 
+import { isVocabularyName, vocabularyNames } from './vocabulary';
+
 /** The three purpose-based exemptions of Art. 5 of the Provisions. */
 export type CacExemption = 'contract_necessity' | 'hr_management' | 'emergency';
 
@@ -81,10 +83,10 @@ export const PURPOSES = {
 
 export type Purpose = keyof typeof PURPOSES;
 
-export const PURPOSE_NAMES = Object.keys(PURPOSES) as readonly Purpose[] as readonly [Purpose, ...Purpose[]];
+export const PURPOSE_NAMES = vocabularyNames(PURPOSES);
 
 export function isPurpose(name: string): name is Purpose {
-  return Object.prototype.hasOwnProperty.call(PURPOSES, name);
+  return isVocabularyName(PURPOSES, name);
 }
 
 /** The Art. 5 exemption a purpose falls under, or null when its individuals count towards thresholds. */

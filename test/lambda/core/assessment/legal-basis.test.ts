@@ -85,6 +85,9 @@ describe('checkLegalBasis: vocabularies', () => {
   test.each([
     ['unknown basis', rule('pipl_consent', 'marketing_analytics'), /not a known legal basis/],
     ['unknown purpose', rule('gdpr_scc', 'lottery'), /purpose "lottery" is not a known purpose/],
+    ['an inherited key as basis', rule('constructor', 'marketing_analytics'), /not a known legal basis/],
+    ['an inherited key as purpose', rule('gdpr_scc', 'toString'), /purpose "toString" is not a known purpose/],
+    ['an inherited key as derogation', rule('gdpr_art49_constructor', 'marketing_analytics'), /not a known legal basis/],
   ])('%s is refused', (_label, r, message) => {
     const result = checkLegalBasis(r, { cac: marketing(1) });
     expect(result.ok).toBe(false);
