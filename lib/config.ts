@@ -159,22 +159,27 @@ function describePath(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * One schema problem as people read it: the key's path, the value found there and what is allowed.
+ * Shared by every command that validates a user's file, so all of them word problems the same way.
+ */
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const key = describePath(issue.path) || '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    return `${key === '(root)' ? '' : `${key}: `}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  const value = valueAt(raw, issue.path);
+  const shown = value === undefined ? 'nothing (missing)' : JSON.stringify(value);
+  return `${key}: got ${shown}; ${issue.message}`;
+}
+
+/**
  * Validates a raw configuration object (from cdk.json context) and returns the typed config.
  * Collects every problem and throws one ConfigError naming each bad key, its value and what is allowed.
  */
 export function loadConfig(raw: unknown, source = 'cdk.json context'): ResidencyConfig {
   const parsed = ResidencyConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const key = describePath(issue.path) || '(root)';
-    if (issue.code === 'unrecognized_keys') {
-      return `${key === '(root)' ? '' : `${key}: `}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    }
-    const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? 'nothing (missing)' : JSON.stringify(value);
-    return `${key}: got ${shown}; ${issue.message}`;
-  });
-  throw new ConfigError(source, problems);
+  throw new ConfigError(source, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
 }
 
 /** Selects a profile from the app context: `-c residency:profile=NAME`, else the `default` one. */

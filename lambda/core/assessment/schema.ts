@@ -1,0 +1,81 @@
+/**
+ * Schemas for what people write by hand: the assessment input (`residency assess --in`) and the
+ * vocabularies a transfer rule's `purpose` and `legalBasis` are drawn from. Strict objects, so a
+ * misspelt key ("sensitve") is refused instead of silently counting as zero.
+ */
+import { z } from 'zod';
+import { ART49_DEROGATION_NAMES, GDPR_SAFEGUARD_NAMES, RECIPIENT_CONDITION_NAMES } from './gdpr';
+import { LEGAL_BASES } from './legal-basis';
+import { PURPOSE_NAMES } from './purposes';
+
+/** More than everyone alive: a count above it is a typo, and refusing it keeps every sum exact. */
+export const MAX_INDIVIDUALS = 10_000_000_000;
+
+/** The CAC Provisions took effect on 22 March 2024; earlier years were counted under other rules. */
+export const FIRST_ASSESSABLE_YEAR = 2024;
+
+export const PurposeSchema = z.enum(PURPOSE_NAMES, { error: `must be one of: ${PURPOSE_NAMES.join(', ')}` });
+
+export const LegalBasisSchema = z.enum(LEGAL_BASES, { error: `must be one of: ${LEGAL_BASES.join(', ')}` });
+
+const individualsSchema = z
+  .number({ error: 'must be a number of individuals' })
+  .int({ error: 'must be a whole number of individuals' })
+  .min(0, { error: 'must not be negative' })
+  .max(MAX_INDIVIDUALS, { error: `must be at most ${MAX_INDIVIDUALS}` });
+
+export const CacFlowSchema = z.strictObject({
+  purpose: PurposeSchema,
+  /** Distinct individuals whose non-sensitive personal information was sent abroad since 1 January. */
+  personal: individualsSchema,
+  /** Distinct individuals whose sensitive personal information was sent abroad since 1 January. */
+  sensitive: individualsSchema,
+  importantData: z.boolean({ error: 'must be true or false' }),
+});
+
+export const CnAssessmentInputSchema = z.strictObject({
+  jurisdiction: z.literal('CN'),
+  year: z
+    .number({ error: 'must be a year such as 2026' })
+    .int({ error: 'must be a whole year such as 2026' })
+    .min(FIRST_ASSESSABLE_YEAR, { error: `must be ${FIRST_ASSESSABLE_YEAR} or later (the CAC Provisions took effect on 22 March 2024)` })
+    .max(9999, { error: 'must be a four-digit year' }),
+  ciio: z.boolean({ error: 'must be true or false (is the exporter a critical information infrastructure operator?)' }),
+  flows: z
+    .array(CacFlowSchema, { error: 'must be a list of flows' })
+    .min(1, { error: 'must list at least one flow' })
+    .max(1000, { error: 'must list at most 1000 flows' }),
+});
+
+export const EuTransferInputSchema = z.strictObject({
+  jurisdiction: z.literal('EU'),
+  destination: z.strictObject({
+    country: z.string({ error: 'must be a country code' }).regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code such as "US"' }),
+    recipientConditions: z
+      .array(z.enum(RECIPIENT_CONDITION_NAMES, { error: `must be one of: ${RECIPIENT_CONDITION_NAMES.join(', ')}` }))
+      .default([]),
+  }),
+  safeguards: z.array(z.enum(GDPR_SAFEGUARD_NAMES, { error: `must be one of: ${GDPR_SAFEGUARD_NAMES.join(', ')}` })).default([]),
+  derogations: z
+    .array(z.enum(ART49_DEROGATION_NAMES, { error: `must be one of: ${ART49_DEROGATION_NAMES.join(', ')}` }))
+    .default([]),
+});
+
+export const AssessmentInputSchema = z.discriminatedUnion('jurisdiction', [CnAssessmentInputSchema, EuTransferInputSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? 'must be "CN" (CAC Provisions 2024) or "EU" (GDPR Chapter V)'
+      : 'must be a JSON object with a "jurisdiction" key ("CN" or "EU")',
+});
+
+export type CnAssessmentInput = z.output<typeof CnAssessmentInputSchema>;
+export type EuTransferInput = z.output<typeof EuTransferInputSchema>;
+export type AssessmentInput = z.output<typeof AssessmentInputSchema>;
+
+/** The part of a transfer rule `assess --rule` reads; other keys belong to the rule schema and are ignored here. */
+export const RuleForLegalBasisSchema = z.object({
+  id: z.string({ error: 'must be the rule id' }).min(1, { error: 'must not be empty' }),
+  purpose: z.string({ error: 'must be a purpose' }),
+  legalBasis: z.string({ error: 'must be a legal basis' }),
+  destination: z.object({ country: z.string({ error: 'must be a country code' }) }),
+});
