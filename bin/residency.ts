@@ -3,7 +3,6 @@
  * Each sub-command lives in lib/cli/<name>.ts and exports `run(args, io)`; this file only dispatches,
  * turns a CliError into a one-line message with a non-zero exit, and never prints a stack trace for bad input.
  */
-import { run as assess } from '../lib/cli/assess';
 import { CliError, type CliIo, defaultIo } from '../lib/cli/io';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -11,8 +10,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   assess: {
     summary: 'which mechanism a transfer needs (CAC 2024, GDPR), or whether a rule\'s legal basis fits',
-    // Static import: the launcher registers tsx for require() only, so a dynamic import() of a .ts file fails.
-    load: async () => assess,
+    load: async () => (await import('../lib/cli/assess')).run,
   },
 };
 
