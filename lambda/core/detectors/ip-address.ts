@@ -1,0 +1,35 @@
+/**
+ * IPv4 and IPv6 addresses inside text.
+ *
+ * IPv4: four decimal octets 0–255, not part of a longer dotted number (`1.2.3.4.5` is a version, not
+ * an address). IPv6: a colon-hex sequence that `node:net` accepts and that has either `::` or all
+ * eight groups, with at least three hex digits, so times (`12:30:45`), MAC addresses and C++-style
+ * `a::b` are left alone.
+ */
+import { isIPv6 } from 'node:net';
+import type { IdentifierMatch } from './match';
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`(?<!\\d|\\d\\.)(?:${OCTET}\\.){3}${OCTET}(?!\\d|\\.\\d)`, 'g');
+const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])/g;
+const HEX_DIGIT = /[0-9A-Fa-f]/g;
+
+export function findIpv4Addresses(text: string, out: IdentifierMatch[]): void {
+  IPV4.lastIndex = 0;
+  for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
+    out.push({ start: m.index, end: m.index + m[0].length, category: 'ip_address' });
+  }
+}
+
+function isPlausibleIpv6(candidate: string): boolean {
+  const groups = candidate.split(':').length;
+  if (!candidate.includes('::') && groups !== 8) return false;
+  return (candidate.match(HEX_DIGIT)?.length ?? 0) >= 3 && isIPv6(candidate);
+}
+
+export function findIpv6Addresses(text: string, out: IdentifierMatch[]): void {
+  IPV6_CANDIDATE.lastIndex = 0;
+  for (let m = IPV6_CANDIDATE.exec(text); m !== null; m = IPV6_CANDIDATE.exec(text)) {
+    if (isPlausibleIpv6(m[0])) out.push({ start: m.index, end: m.index + m[0].length, category: 'ip_address' });
+  }
+}

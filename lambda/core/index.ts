@@ -1,0 +1,49 @@
+/**
+ * The data plane core: pure functions shared by the `residency` CLI and the gateway Lambda.
+ * No AWS SDK, no file or network I/O, no environment.
+ */
+export { CATEGORIES, LEVEL_OF, highestLevel, isCategory, type Category, type Level } from './categories';
+export { findIdentifiers, placeholder, wholeValueCategory } from './detectors/identifiers';
+export type { IdentifierMatch } from './detectors/match';
+export { cnResidentIdCheckChar, isCnResidentId } from './detectors/cn-resident-id';
+export { isBankCardDigits, passesLuhn } from './detectors/bank-card';
+export { isCnMobileDigits } from './detectors/cn-mobile';
+export { containsTrackData, isSensitiveAuthFieldName } from './detectors/sensitive-auth-data';
+export { isTransactionIdFieldName } from './detectors/payment-transaction-id';
+export {
+  loadTransferRule,
+  parseTransferRule,
+  transferRuleJsonSchema,
+  TransferRuleError,
+  TRANSFORMS,
+  type OtherFieldsTransform,
+  type Transform,
+  type TransferRule,
+} from './transfer-rule';
+export { MIN_TOKEN_KEY_BYTES, tokenize, tokenKeyFromBytes, tokenKeyFromHex, TokenKeyError, type TokenKey, type TokenType } from './tokens';
+export { REDACTED, emptyCounts, addCounts, type TransformCounts } from './transforms';
+export {
+  compileTransferRule,
+  desensitizeRecord,
+  findSensitiveAuthData,
+  type DesensitizePlan,
+  type DesensitizeResult,
+  type QuarantineReason,
+} from './desensitize';
+export { Inventory, type FieldFinding, type InventoryReport, type InventorySnapshot } from './scan';
+export { formatCsvRow, parseCsv } from './csv';
+export {
+  csvLayout,
+  CsvHeaderError,
+  csvOutputColumns,
+  countLines,
+  desensitizeCsv,
+  desensitizeJsonl,
+  scanCsv,
+  scanJsonl,
+  type CsvLayout,
+  type DesensitizedBatch,
+  type QuarantineEntry,
+  type QuarantineReasonCode,
+  type RecordFormat,
+} from './records';

@@ -1,0 +1,183 @@
+/**
+ * Transfer rules: one JSON file per approved cross-border transfer, the whitelist the gateway
+ * enforces. The zod schema below is the single source of truth; `schemas/transfer-rule.schema.json`
+ * is generated from it (a test keeps the two equal) for editors and reviewers.
+ *
+ * A rule is refused before any record is read when it is malformed, names an unknown transform or
+ * region, names a country that is not the region's, or is expired or not yet valid. `purpose` and
+ * `legalBasis` are checked here for shape only: whether the basis fits the purpose and the year's
+ * headcounts is the legal-basis assessment's decision, made with it.
+ */
+import { z } from 'zod';
+import { countryOf, isKnownRegion, KNOWN_REGIONS } from './regions';
+
+export const TRANSFORMS = ['keep', 'drop', 'last4', 'mask_pan', 'token', 'redact'] as const;
+export type Transform = (typeof TRANSFORMS)[number];
+
+export const OTHER_FIELDS_TRANSFORMS = ['drop', 'redact'] as const;
+export type OtherFieldsTransform = (typeof OTHER_FIELDS_TRANSFORMS)[number];
+
+export interface TransferRule {
+  readonly id: string;
+  readonly version: number;
+  readonly description?: string;
+  readonly destination: { readonly region: string; readonly country: string; readonly recipient: string };
+  readonly purpose: string;
+  readonly legalBasis: string;
+  /** First day the rule applies (UTC, inclusive), `YYYY-MM-DD`. */
+  readonly validFrom: string;
+  /** Last day the rule applies (UTC, inclusive), `YYYY-MM-DD`. */
+  readonly validUntil: string;
+  /** Dotted field path → transform. Paths missing from a record are fine. */
+  readonly fields: Readonly<Record<string, Transform>>;
+  /** What happens to every field not named in `fields`. */
+  readonly otherFields: OtherFieldsTransform;
+}
+
+const SNAKE_CASE = /^[a-z][a-z0-9_]{0,63}$/;
+const FIELD_PATH = /^[^.\s]+(?:\.[^.\s]+)*$/;
+const ISO_DATE = 'expected a real calendar date written YYYY-MM-DD';
+
+const transferRuleSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected 1-63 lower-case letters, digits or dashes, not starting with a dash')
+      .describe('Stable identifier of the approved transfer.'),
+    version: z.int('expected a whole number').positive('expected a whole number of 1 or more').describe('Bumped on every change.'),
+    description: z.string().optional(),
+    destination: z.strictObject({
+      region: z.enum(KNOWN_REGIONS as [string, ...string[]], `expected a known AWS region: ${KNOWN_REGIONS.join(', ')}`),
+      country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as "SG"'),
+      recipient: z.string().trim().min(1, 'expected the legal name of the receiving party'),
+    }),
+    purpose: z.string().regex(SNAKE_CASE, 'expected a snake_case purpose such as "payment_settlement"'),
+    legalBasis: z.string().regex(SNAKE_CASE, 'expected a snake_case legal basis such as "cac_contract_necessity"'),
+    validFrom: z.iso.date(ISO_DATE),
+    validUntil: z.iso.date(ISO_DATE),
+    fields: z
+      .record(
+        z.string().regex(FIELD_PATH, 'expected a dotted field path such as "payer.idNumber" (no spaces, no empty segments)'),
+        z.enum(TRANSFORMS, `expected one of ${TRANSFORMS.join(', ')}`),
+      )
+      .refine((fields) => Object.keys(fields).length > 0, 'expected at least one field: a rule that names none transfers nothing')
+      .describe('Dotted field path to transform; fields not named follow otherFields.'),
+    otherFields: z.enum(OTHER_FIELDS_TRANSFORMS, `expected one of ${OTHER_FIELDS_TRANSFORMS.join(', ')}`).default('drop'),
+  })
+  .describe('A transfer rule: which fields of which records may leave the home region, and how each is desensitized.');
+
+/** The published JSON Schema (draft 2020-12) of a rule file. */
+export function transferRuleJsonSchema(): Record<string, unknown> {
+  const { $schema, ...generated } = z.toJSONSchema(transferRuleSchema, { io: 'input' });
+  const properties = generated.properties as Record<string, Record<string, unknown>>;
+  // zod's refinement (at least one field) has no JSON Schema form of its own; state it for editors too.
+  properties.fields = { ...properties.fields, minProperties: 1 };
+  return {
+    $schema,
+    $id: 'https://payment-data-residency/schemas/transfer-rule.schema.json',
+    title: 'Transfer rule',
+    ...generated,
+    properties,
+  };
+}
+
+/** All problems found in one rule, each naming the key, the value and what was expected. */
+export class TransferRuleError extends Error {
+  constructor(
+    public readonly source: string,
+    public readonly problems: readonly string[],
+  ) {
+    super(`${source}: ${problems.join('; ')}`);
+    this.name = 'TransferRuleError';
+  }
+}
+
+function describeKey(path: readonly PropertyKey[]): string {
+  let key = '';
+  for (const segment of path) {
+    const text = String(segment);
+    key += FIELD_PATH.test(text) && !text.includes('.') ? (key === '' ? text : `.${text}`) : `[${JSON.stringify(text)}]`;
+  }
+  return key === '' ? '(top level)' : key;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = describeKey(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return `${key}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  }
+  if (issue.code === 'invalid_key') return `key ${key}: ${issue.issues.map((i) => i.message).join('; ')}`;
+  if (issue.input === undefined) return `key ${key}: missing; it is required`;
+  const expectation = issue.message.replace(/^Invalid (?:input|option): /, '');
+  return `key ${key}: value ${describeValue(issue.input)}: ${expectation}`;
+}
+
+function overlappingPaths(paths: readonly string[]): string[] {
+  const problems: string[] = [];
+  const sorted = [...paths].sort();
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length && sorted[j].startsWith(sorted[i]); j++) {
+      if (sorted[j].startsWith(`${sorted[i]}.`)) {
+        problems.push(`key fields: "${sorted[i]}" and "${sorted[j]}" overlap; name either the object or fields inside it, not both`);
+      }
+    }
+  }
+  return problems;
+}
+
+function consistencyProblems(rule: TransferRule): string[] {
+  const problems: string[] = [];
+  const { region, country } = rule.destination;
+  if (isKnownRegion(region) && countryOf(region) !== country) {
+    problems.push(`key destination.country: value "${country}": expected "${countryOf(region)}", the country of region ${region}`);
+  }
+  if (rule.validFrom > rule.validUntil) {
+    problems.push(`key validUntil: value "${rule.validUntil}": expected a date on or after validFrom (${rule.validFrom})`);
+  }
+  for (const path of Object.keys(rule.fields)) {
+    if (path.split('.').includes('__proto__')) problems.push(`key fields[${JSON.stringify(path)}]: "__proto__" is not a field name`);
+  }
+  return [...problems, ...overlappingPaths(Object.keys(rule.fields))];
+}
+
+/** Today's date (UTC) as `YYYY-MM-DD`: rule dates are whole UTC days. */
+function isoDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Validates a parsed rule file and checks it is in force at `now`. Throws a TransferRuleError
+ * listing every problem (prefixed by `source`, usually the file name).
+ */
+export function loadTransferRule(json: unknown, source: string, now: Date): TransferRule {
+  const parsed = transferRuleSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new TransferRuleError(source, parsed.error.issues.map(describeIssue));
+  const rule: TransferRule = parsed.data;
+  const problems = consistencyProblems(rule);
+  if (problems.length > 0) throw new TransferRuleError(source, problems);
+  const today = isoDay(now);
+  if (today < rule.validFrom) {
+    throw new TransferRuleError(source, [`rule "${rule.id}" is not yet valid: validFrom ${rule.validFrom} is after today (${today}, UTC)`]);
+  }
+  if (today > rule.validUntil) {
+    throw new TransferRuleError(source, [`rule "${rule.id}" has expired: validUntil ${rule.validUntil} is before today (${today}, UTC)`]);
+  }
+  return rule;
+}
+
+/** `loadTransferRule` for the text of a rule file. */
+export function parseTransferRule(text: string, source: string, now: Date): TransferRule {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new TransferRuleError(source, [`not valid JSON (${err instanceof Error ? err.message : String(err)})`]);
+  }
+  return loadTransferRule(json, source, now);
+}

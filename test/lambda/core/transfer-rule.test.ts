@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTransferRule, parseTransferRule, transferRuleJsonSchema, TransferRuleError } from '../../../lambda/core/transfer-rule';
+import { exampleRuleJson, IN_FORCE, RULE_FILE } from './support';
+
+function problemsOf(json: unknown, now = IN_FORCE): readonly string[] {
+  try {
+    loadTransferRule(json, 'rules/x.json', now);
+  } catch (err) {
+    if (err instanceof TransferRuleError) return err.problems;
+    throw err;
+  }
+  throw new Error('the rule was accepted');
+}
+
+describe('transfer rules', () => {
+  test('the shipped example rule is valid and in force until the end of 2027', () => {
+    const rule = loadTransferRule(exampleRuleJson(), RULE_FILE, IN_FORCE);
+    expect(rule).toMatchObject({ id: 'sg-settlement', destination: { region: 'ap-southeast-1', country: 'SG' }, otherFields: 'drop' });
+    expect(() => loadTransferRule(exampleRuleJson(), RULE_FILE, new Date('2027-12-31T23:59:59Z'))).not.toThrow();
+  });
+
+  test('otherFields defaults to drop', () => {
+    const withoutOtherFields = exampleRuleJson();
+    delete withoutOtherFields.otherFields;
+    expect(loadTransferRule(withoutOtherFields, 'x', IN_FORCE).otherFields).toBe('drop');
+  });
+
+  test('every schema problem is listed with key, value and expectation', () => {
+    const problems = problemsOf({
+      ...exampleRuleJson(),
+      version: 0,
+      extra: true,
+      destination: { region: 'ap-mars-1', recipient: '' },
+      validFrom: '2026-02-30',
+      fields: { 'payer.idNumber': 'hash', 'bad..path': 'keep' },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'key version: value 0: expected a whole number of 1 or more',
+        expect.stringMatching(/^key destination\.region: value "ap-mars-1": expected a known AWS region: .*ap-southeast-1/),
+        'key destination.country: missing; it is required',
+        'key destination.recipient: value "": expected the legal name of the receiving party',
+        'key validFrom: value "2026-02-30": expected a real calendar date written YYYY-MM-DD',
+        'key fields["payer.idNumber"]: value "hash": expected one of keep, drop, last4, mask_pan, token, redact',
+        expect.stringContaining('key fields["bad..path"]: expected a dotted field path'),
+        '(top level): unknown key "extra"',
+      ]),
+    );
+    expect(problems).toHaveLength(8);
+  });
+
+  test('the destination country must be the region’s', () => {
+    expect(problemsOf({ ...exampleRuleJson(), destination: { region: 'ap-southeast-1', country: 'MY', recipient: 'X' } })).toEqual([
+      'key destination.country: value "MY": expected "SG", the country of region ap-southeast-1',
+    ]);
+  });
+
+  test('overlapping paths and reversed dates are refused', () => {
+    const problems = problemsOf({ ...exampleRuleJson(), validFrom: '2027-01-01', validUntil: '2026-01-01', fields: { payer: 'keep', 'payer.idNumber': 'last4' } });
+    expect(problems).toEqual([
+      'key validUntil: value "2026-01-01": expected a date on or after validFrom (2027-01-01)',
+      'key fields: "payer" and "payer.idNumber" overlap; name either the object or fields inside it, not both',
+    ]);
+  });
+
+  test.each([
+    ['2028-01-01T00:00:00Z', 'rule "sg-settlement" has expired: validUntil 2027-12-31 is before today (2028-01-01, UTC)'],
+    ['2025-12-31T23:59:59Z', 'rule "sg-settlement" is not yet valid: validFrom 2026-01-01 is after today (2025-12-31, UTC)'],
+  ])('at %s the rule is refused with the dates', (now, message) => {
+    expect(problemsOf(exampleRuleJson(), new Date(now))).toEqual([message]);
+  });
+
+  test('the error message names the source file and every problem on one line', () => {
+    expect(() => parseTransferRule('{"id": 1}', 'rules/broken.json', IN_FORCE)).toThrow(/^rules\/broken\.json: key id: value 1: .*; key version: missing/);
+    expect(() => parseTransferRule('{not json', 'rules/broken.json', IN_FORCE)).toThrow(/^rules\/broken\.json: not valid JSON/);
+  });
+
+  test('the published JSON Schema is the one generated from the validator', () => {
+    const published = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'transfer-rule.schema.json'), 'utf8'));
+    // To regenerate: npx tsx -e "console.log(JSON.stringify(require('./lambda/core/transfer-rule').transferRuleJsonSchema(), null, 2))" > schemas/transfer-rule.schema.json
+    expect(published).toEqual(transferRuleJsonSchema());
+  });
+});
