@@ -51,10 +51,15 @@ export function nextEntry(head: LedgerHead | undefined, body: DeclarationBody): 
 export function nextEntry(head: LedgerHead | undefined, body: ReceiptBody): ReceiptEntry;
 export function nextEntry(head: LedgerHead | undefined, body: LedgerBody): LedgerEntry;
 export function nextEntry(head: LedgerHead | undefined, body: LedgerBody): LedgerEntry {
+  const linked = { ...validateBody(body), seq: head === undefined ? FIRST_SEQ : head.seq + 1, prevHash: head?.hash ?? GENESIS_HASH };
+  return { ...linked, hash: hashOf(linked) };
+}
+
+/** The body, checked against its schema; throws a LedgerEntryError naming the first bad field. */
+export function validateBody(body: LedgerBody): LedgerBody {
   const parsed = LedgerBodySchema.safeParse(body);
   if (!parsed.success) throw new LedgerEntryError(`ledger entry refused: ${describeFirstIssue(parsed.error)}`);
-  const linked = { ...parsed.data, seq: head === undefined ? FIRST_SEQ : head.seq + 1, prevHash: head?.hash ?? GENESIS_HASH };
-  return { ...linked, hash: hashOf(linked) };
+  return parsed.data;
 }
 
 /** The head an entry makes when it is the latest: what the next entry links to. */

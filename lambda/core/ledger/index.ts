@@ -11,6 +11,7 @@ export {
   nextEntry,
   objectKeyFor,
   parseEntry,
+  validateBody,
 } from './chain';
 export { summarizeLedger, type DeliveryStatus, type LedgerSummary, type TransferRecord } from './register';
 export {
