@@ -1,0 +1,105 @@
+/**
+ * The shape of ledger entries: a declaration made before a transfer batch is delivered, and a
+ * receipt for each delivery attempt after it. The zod schemas are the single source of truth: the
+ * types are inferred from them, `nextEntry` refuses a body that does not match (an Object Lock
+ * COMPLIANCE ledger cannot take a bad entry back), and the verifier names the first field that is off.
+ *
+ * Objects are strict: an entry with a field this code does not know is refused rather than hashed,
+ * because an auditor's verifier must not vouch for content it cannot read.
+ */
+import { z } from 'zod';
+
+/** The chain starts at seq 1; the highest seq fits the 12-digit zero-padded object key. */
+export const FIRST_SEQ = 1;
+export const MAX_SEQ = 999_999_999_999;
+
+const text = z.string().min(1, 'must not be empty');
+const count = z.number().int('must be a whole number').nonnegative('must not be negative');
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hex digits');
+const instant = z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as 2026-03-31T08:00:00.000Z' });
+// A pattern rather than the project's region table: the ledger records what happened, and a region
+// added to the table later must not make old entries unreadable.
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code such as ap-southeast-1');
+const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as SG');
+
+export const SeqSchema = z
+  .number()
+  .int('must be a whole number')
+  .min(FIRST_SEQ, `must be at least ${FIRST_SEQ}`)
+  .max(MAX_SEQ, `must be at most ${MAX_SEQ}`);
+
+const chainFields = {
+  seq: SeqSchema,
+  prevHash: sha256,
+  hash: sha256,
+};
+
+const declarationFields = {
+  kind: z.literal('declaration'),
+  declaredAt: instant,
+  rule: z.strictObject({ id: text, version: text, purpose: text, legalBasis: text }),
+  destination: z.strictObject({ region, country, recipient: text }),
+  source: z.strictObject({ bucket: text, key: text, versionId: text.optional() }),
+  output: z.strictObject({ bucket: text, key: text, sha256, bytes: count, records: count }),
+  counts: z.strictObject({ in: count, out: count, quarantined: count }),
+  /** Records per data category (e.g. `cn_resident_id`) that the batch desensitized. */
+  categories: z.record(text, count),
+  /** Values the detectors missed but the last-line pattern sweep redacted: non-zero means a rule gap. */
+  safetyNetRedactions: count,
+  idempotencyKey: text,
+};
+
+const receiptFields = {
+  kind: z.literal('receipt'),
+  declarationSeq: SeqSchema,
+  declarationHash: sha256,
+  method: z.enum(['s3-replication', 'cross-partition-push']),
+  destination: z.strictObject({ region, bucket: text, key: text, etag: text.optional(), versionId: text.optional() }),
+  status: z.enum(['delivered', 'failed']),
+  attempts: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+  /** When the delivery completed, or for a failed one when the last attempt gave up. */
+  deliveredAt: instant,
+  error: text.optional(),
+};
+
+/** An auditor reading a failed receipt must learn why; a delivered one carries no error. */
+function receiptErrorMatchesStatus(receipt: { status: 'delivered' | 'failed'; error?: string }, ctx: z.RefinementCtx): void {
+  if (receipt.status === 'failed' && receipt.error === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['error'], message: 'a failed receipt must say why (error)' });
+  }
+  if (receipt.status === 'delivered' && receipt.error !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['error'], message: 'a delivered receipt carries no error' });
+  }
+}
+
+export const DeclarationBodySchema = z.strictObject(declarationFields);
+export const ReceiptBodySchema = z.strictObject(receiptFields).superRefine(receiptErrorMatchesStatus);
+export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema]);
+
+export const DeclarationEntrySchema = z.strictObject({ ...declarationFields, ...chainFields });
+export const ReceiptEntrySchema = z.strictObject({ ...receiptFields, ...chainFields }).superRefine(receiptErrorMatchesStatus);
+export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema]);
+
+export type DeclarationBody = z.infer<typeof DeclarationBodySchema>;
+export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
+export type LedgerBody = DeclarationBody | ReceiptBody;
+export type DeclarationEntry = z.infer<typeof DeclarationEntrySchema>;
+export type ReceiptEntry = z.infer<typeof ReceiptEntrySchema>;
+export type LedgerEntry = DeclarationEntry | ReceiptEntry;
+
+/** The latest entry of the chain: what the next entry links to. */
+export interface LedgerHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** One line naming the first field that is off, e.g. `counts.out: must not be negative`. */
+export function describeFirstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid';
+  const field = issue.path.map(String).join('.') || '(entry)';
+  if (issue.code === 'unrecognized_keys') {
+    return `${field === '(entry)' ? '' : `${field}: `}unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return `${field}: ${issue.message}`;
+}
