@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The CDK app: read context → typed config → stacks → check packs → acknowledgements.
- * A bad configuration prints what is wrong and exits 1, without a stack trace.
+ * The CDK app: read context → typed config → approved transfer rules → stacks → check packs →
+ * acknowledgements. A bad configuration or transfer rule prints what is wrong and exits 1, without a stack trace.
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError, loadConfig, type ResidencyConfig, selectProfile } from '../lib/config';
@@ -9,13 +9,17 @@ import { registerCheckPacks } from '../lib/compliance/check-packs';
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
 import { ACKNOWLEDGEMENTS } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
+import { loadApprovedTransfers } from '../lib/transfer-rules';
+import { join } from 'node:path';
 
 const app = new App();
 
 let config: ResidencyConfig;
+let rules: ReturnType<typeof loadApprovedTransfers>['rules'];
 try {
   const profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
   config = loadConfig(profile.raw, `cdk.json context "residency:profiles.${profile.name}"`);
+  rules = loadApprovedTransfers(config, join(__dirname, '..'), new Date()).rules;
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
@@ -24,6 +28,6 @@ try {
   throw err;
 }
 
-createResidencyStacks(app, config);
+createResidencyStacks(app, config, rules);
 registerCheckPacks(app);
 applyAcknowledgements(app, ACKNOWLEDGEMENTS);

@@ -92,6 +92,11 @@ export const ResidencyConfigSchema = z
       .default({ emails: [], httpsEndpoints: [] }),
     /** Folder (relative to the app) holding the approved transfer rules, one JSON file each. */
     transferRulesDir: z.string().min(1).default('rules'),
+    /**
+     * The exporter's declared flows this year (input of `residency assess`), relative to the app.
+     * Required to approve a rule with a CAC legal basis: the basis is checked against these counts.
+     */
+    assessmentFile: z.string().min(1).optional(),
   })
   .superRefine((cfg, ctx) => {
     cfg.allowedDestinationRegions.forEach((dest, i) => {

@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import type { TransferRule } from '../lambda/core/transfer-rule';
 import type { ResidencyConfig } from './config';
 import { DestinationStack } from './stacks/destination-stack';
 import { HomeDataStack } from './stacks/home-data-stack';
@@ -12,9 +13,10 @@ export interface ResidencyStacks {
  * Composes the stacks of one configuration: the home stack (all raw personal data) and one small
  * stack per allowed destination region. Every stack is pinned to its region explicitly.
  */
-export function createResidencyStacks(app: App, config: ResidencyConfig): ResidencyStacks {
+export function createResidencyStacks(app: App, config: ResidencyConfig, rules: readonly TransferRule[]): ResidencyStacks {
   const home = new HomeDataStack(app, `${config.projectName}-home`, {
     config,
+    rules,
     env: { account: config.accounts.home, region: config.homeRegion },
     description: `Payment data residency: home region ${config.homeRegion} (raw personal data, keys, audit)`,
     terminationProtection: true,

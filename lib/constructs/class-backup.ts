@@ -4,12 +4,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { DataClass } from '../config';
-import { tagClassified } from './data-classes';
+import { type ClassTag, tagClassified } from './data-classes';
 
 export interface ClassBackupProps {
-  /** JR/T 0171 class of what is backed up; the vault uses that class's key. */
-  readonly dataClass: DataClass;
+  /** Class of what is backed up; the vault uses that class's key. */
+  readonly dataClass: ClassTag;
   /** The class key: backups are as sensitive as their source. */
   readonly encryptionKey: kms.IKey;
   /** Region whose law governs the data: backups stay in it (no cross-region copy). */

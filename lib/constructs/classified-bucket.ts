@@ -45,6 +45,12 @@ export interface ClassifiedBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Physical name, for buckets other stacks or service configurations must address before the
+   * bucket exists (replication targets, notification sources).
+   * @default - a generated name
+   */
+  readonly bucketName?: string;
 }
 
 /**
@@ -66,6 +72,7 @@ export class ClassifiedBucket extends Construct {
     this.dataClass = props.dataClass;
     this.encryptionKey = props.encryptionKey;
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: true,

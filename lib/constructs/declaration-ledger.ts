@@ -54,8 +54,9 @@ export class DeclarationLedger extends Construct {
       jurisdiction: props.jurisdiction,
       encryptionKey: props.encryptionKey,
       residency: props.residency,
+      // Key schema of lambda/shared/ledger-store.ts (LEDGER_HEAD_KEY): pk + sk, both strings.
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: null,
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
     });
   }
 

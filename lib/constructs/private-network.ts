@@ -25,6 +25,8 @@ export interface PrivateNetworkProps {
  */
 export class PrivateNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
+  /** KMS interface endpoint; closed until `allowKmsFrom` names who may reach it. */
+  public readonly kmsEndpoint: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -42,6 +44,12 @@ export class PrivateNetwork extends Construct {
         DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
       },
     });
-    this.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS, privateDnsEnabled: true });
+    // Closed by default: ingress is granted per caller (security group reference), not to the whole VPC range.
+    this.kmsEndpoint = this.vpc.addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS, privateDnsEnabled: true, open: false });
+  }
+
+  /** Lets a function (or anything with security groups) reach KMS over HTTPS inside the VPC. */
+  public allowKmsFrom(peer: ec2.IConnectable): void {
+    this.kmsEndpoint.connections.allowDefaultPortFrom(peer, 'HTTPS to KMS from the gateway');
   }
 }

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ResidencyConfig } from '../config';
 import { AccessLogsBucket } from '../constructs/access-logs-bucket';
+import { landingBucketName } from '../constructs/bucket-names';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { RESIDENCY_TAG, tagClassified } from '../constructs/data-classes';
 
@@ -49,6 +50,7 @@ export class DestinationStack extends Stack {
       residency: destinationRegion,
       accessLogsBucket: accessLogs.bucket,
       accessLogsPrefix: 'landing/',
+      bucketName: landingBucketName(config, destinationRegion),
     });
   }
 }

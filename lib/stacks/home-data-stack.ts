@@ -1,4 +1,5 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { type DataClass, type ResidencyConfig } from '../config';
 import { countryOf } from '../../lambda/core/regions';
@@ -8,9 +9,18 @@ import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { ClassifiedTable } from '../constructs/classified-table';
 import { RESIDENCY_TAG } from '../constructs/data-classes';
 import { KeyHierarchy } from '../constructs/key-hierarchy';
+import { BackfillStateMachine } from '../constructs/backfill-state-machine';
+import { landingBucketName, outboundBucketName } from '../constructs/bucket-names';
+import { PrivateNetwork } from '../constructs/private-network';
+import { RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
+import { TransferDelivery } from '../constructs/transfer-delivery';
+import { partitionOf } from '../../lambda/core/regions';
+import type { TransferRule } from '../../lambda/core/transfer-rule';
 
 export interface HomeDataStackProps extends StackProps {
   readonly config: ResidencyConfig;
+  /** The approved transfer rules, validated at synth (see lib/transfer-rules.ts). */
+  readonly rules: readonly TransferRule[];
 }
 
 /** Data classes that hold structured records in DynamoDB; C3 (authentication data) is never stored as records. */
@@ -28,6 +38,10 @@ export class HomeDataStack extends Stack {
   public readonly tables = new Map<DataClass, ClassifiedTable>();
   /** ISO country of the home region: the jurisdiction the tables are partitioned by. */
   public readonly jurisdiction: string;
+  public readonly network: PrivateNetwork;
+  public readonly gateway: TransferGateway;
+  public readonly delivery: TransferDelivery;
+  public readonly backfill: BackfillStateMachine;
 
   constructor(scope: Construct, id: string, props: HomeDataStackProps) {
     super(scope, id, props);
@@ -67,12 +81,58 @@ export class HomeDataStack extends Stack {
         residency,
       });
       this.tables.set(dataClass, table);
-      new ClassBackup(this, `${dataClass}Backup`, {
-        dataClass,
-        encryptionKey: this.keys.keyFor(dataClass),
-        residency,
-        tables: [table.table],
-      });
     }
+
+    const rawStore = this.buckets.get('C2');
+    if (!rawStore) throw new Error('HomeDataStack: the transfer gateway reads raw records from the C2 store, which is missing');
+    this.network = new PrivateNetwork(this, 'Network', { flowLogsBucket: this.accessLogs.bucket });
+    const outboundName = outboundBucketName(config);
+    this.gateway = new TransferGateway(this, 'Gateway', {
+      residency,
+      jurisdiction: this.jurisdiction,
+      keys: this.keys,
+      rawStore,
+      accessLogsBucket: this.accessLogs.bucket,
+      network: this.network,
+      rules: props.rules,
+      outboundBucketName: outboundName,
+      logRetentionDays: config.logRetentionDays,
+      ledgerRetentionDays: config.auditObjectLockDays,
+    });
+    this.delivery = new TransferDelivery(this, 'Delivery', {
+      gateway: this.gateway,
+      outboundBucketName: outboundName,
+      targets: config.allowedDestinationRegions.map((region) => ({
+        region,
+        bucketName: landingBucketName(config, region),
+        samePartition: partitionOf(region) === partitionOf(config.homeRegion),
+        landingKeyAlias: `alias/${config.projectName}/landing`,
+      })),
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+    });
+    // Every table is in an in-region backup plan with its class key; the gateway's bookkeeping
+    // tables (idempotency, headcounts) are C1 and the ledger head is audit.
+    const backedUp = new Map<DataClass, dynamodb.ITable[]>([...this.tables].map(([c, t]) => [c, [t.table]]));
+    backedUp.get('C1')?.push(this.gateway.idempotencyTable.table, this.gateway.headcountTable.table);
+    for (const [dataClass, tables] of backedUp) {
+      new ClassBackup(this, `${dataClass}Backup`, { dataClass, encryptionKey: this.keys.keyFor(dataClass), residency, tables });
+    }
+    new ClassBackup(this, 'AuditBackup', {
+      dataClass: 'audit',
+      encryptionKey: this.keys.auditKey,
+      residency,
+      tables: [this.gateway.ledger.headTable.table],
+    });
+    this.backfill = new BackfillStateMachine(this, 'Backfill', {
+      gateway: this.gateway.gateway,
+      rawBucket: rawStore.bucket,
+      rawPrefix: RAW_PREFIX,
+      resultsPrefix: 'backfill-results/',
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+    });
   }
 }

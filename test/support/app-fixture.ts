@@ -7,6 +7,11 @@ import { registerCheckPacks } from '../../lib/compliance/check-packs';
 import { applyAcknowledgements, type AppliedAcknowledgement } from '../../lib/nag/acknowledgement-register';
 import { ACKNOWLEDGEMENTS } from '../../lib/nag/acknowledgements';
 import { createResidencyStacks, type ResidencyStacks } from '../../lib/residency-app';
+import { loadApprovedTransfers } from '../../lib/transfer-rules';
+
+/** Synth-time "now" of the tests: fixed, so rule validity does not depend on the day the suite runs. */
+export const TEST_NOW = new Date('2026-06-01T00:00:00Z');
+const APP_DIR = join(__dirname, '..', '..');
 
 const CDK_JSON = join(__dirname, '..', '..', 'cdk.json');
 
@@ -37,7 +42,8 @@ export interface BuiltApp {
 export function buildApp(profile: string): BuiltApp {
   const config = shippedConfig(profile);
   const app = new App({ context: shippedContext() });
-  const stacks = createResidencyStacks(app, config);
+  const { rules } = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
+  const stacks = createResidencyStacks(app, config, rules);
   const packs = registerCheckPacks(app);
   const acknowledgements = applyAcknowledgements(app, ACKNOWLEDGEMENTS);
   return { app, config, stacks, packs, acknowledgements };

@@ -1,0 +1,42 @@
+/** A delivery destination as configured at synth (no secrets: credentials live in Secrets Manager). */
+export interface DeliveryDestination {
+  readonly region: string;
+  readonly bucket: string;
+  /** `s3-replication` inside one partition; `cross-partition-push` across (China ↔ abroad). */
+  readonly method: 's3-replication' | 'cross-partition-push';
+  /** Secret holding `{ "accessKeyId": ..., "secretAccessKey": ... }` of the other partition (push only). */
+  readonly credentialsSecretArn?: string;
+}
+
+/** Parses and checks the DESTINATIONS configuration (fail closed on anything unexpected). */
+export function parseDestinations(json: string | undefined): DeliveryDestination[] {
+  if (!json) throw new Error('delivery environment: DESTINATIONS is missing');
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('delivery environment: DESTINATIONS must be a non-empty array');
+  return parsed.map((raw: unknown, i) => {
+    const d = raw as Partial<DeliveryDestination>;
+    if (typeof d.region !== 'string' || typeof d.bucket !== 'string') throw new Error(`DESTINATIONS[${i}]: region and bucket are required`);
+    if (d.method !== 's3-replication' && d.method !== 'cross-partition-push') throw new Error(`DESTINATIONS[${i}].method: got ${String(d.method)}`);
+    if (d.method === 'cross-partition-push' && typeof d.credentialsSecretArn !== 'string') {
+      throw new Error(`DESTINATIONS[${i}]: a cross-partition destination needs credentialsSecretArn`);
+    }
+    return { region: d.region, bucket: d.bucket, method: d.method, credentialsSecretArn: d.credentialsSecretArn };
+  });
+}
+
+/** The destination region of an outbound key `outbound/<region>/<rule>/v<version>/...`. */
+export function destinationRegionOf(key: string, outboundPrefix: string): string | undefined {
+  if (!key.startsWith(outboundPrefix)) return undefined;
+  const region = key.slice(outboundPrefix.length).split('/')[0];
+  return region === '' ? undefined : region;
+}
+
+/** Declaration reference the gateway stamped on the outbound object. */
+export function declarationOf(metadata: Record<string, string> | undefined): { seq: number; hash: string } {
+  const seq = Number(metadata?.['declaration-seq']);
+  const hash = metadata?.['declaration-hash'];
+  if (!Number.isInteger(seq) || seq < 1 || !hash || !/^[0-9a-f]{64}$/.test(hash)) {
+    throw new Error('outbound object carries no valid declaration (declaration-seq / declaration-hash metadata): refusing to deliver undeclared data');
+  }
+  return { seq, hash };
+}

@@ -1,0 +1,64 @@
+import { loadTransferRule, type TransferRule } from '../core/transfer-rule';
+
+/** The gateway's configuration, read once at cold start. Anything missing or invalid stops it (fail closed). */
+export interface GatewayEnvironment {
+  readonly rules: readonly TransferRule[];
+  readonly rawPrefix: string;
+  readonly outboundBucket: string;
+  readonly outboundPrefix: string;
+  readonly quarantinePrefix: string;
+  readonly ledgerBucket: string;
+  readonly ledgerHeadTable: string;
+  readonly idempotencyTable: string;
+  readonly headcountTable: string;
+  readonly tokenKeyId: string;
+  readonly exporter: string;
+}
+
+const REQUIRED = [
+  'TRANSFER_RULES', 'RAW_PREFIX', 'OUTBOUND_BUCKET', 'OUTBOUND_PREFIX', 'QUARANTINE_PREFIX', 'LEDGER_BUCKET',
+  'LEDGER_HEAD_TABLE', 'IDEMPOTENCY_TABLE', 'HEADCOUNT_TABLE', 'TOKEN_KEY_ID', 'EXPORTER',
+] as const;
+
+/**
+ * Parses the environment. Rules are validated again here (the same validator ran at synth), but
+ * without the date check: whether a rule applies is decided per batch, at the time of the batch.
+ */
+export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironment {
+  const missing = REQUIRED.filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`gateway environment: missing ${missing.join(', ')}`);
+  let rawRules: unknown;
+  try {
+    rawRules = JSON.parse(env.TRANSFER_RULES as string);
+  } catch (err) {
+    throw new Error(`gateway environment: TRANSFER_RULES is not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(rawRules) || rawRules.length === 0) {
+    throw new Error('gateway environment: TRANSFER_RULES must be a non-empty array of transfer rules');
+  }
+  const rules = rawRules.map((raw: unknown, i) => {
+    const rule = raw as { validFrom?: string };
+    // Validate shape with a date inside the rule's own window; activity is checked per batch.
+    const inside = new Date(`${rule.validFrom ?? '1970-01-01'}T00:00:00Z`);
+    return loadTransferRule(raw, `TRANSFER_RULES[${i}]`, inside);
+  });
+  return {
+    rules,
+    rawPrefix: env.RAW_PREFIX as string,
+    outboundBucket: env.OUTBOUND_BUCKET as string,
+    outboundPrefix: env.OUTBOUND_PREFIX as string,
+    quarantinePrefix: env.QUARANTINE_PREFIX as string,
+    ledgerBucket: env.LEDGER_BUCKET as string,
+    ledgerHeadTable: env.LEDGER_HEAD_TABLE as string,
+    idempotencyTable: env.IDEMPOTENCY_TABLE as string,
+    headcountTable: env.HEADCOUNT_TABLE as string,
+    tokenKeyId: env.TOKEN_KEY_ID as string,
+    exporter: env.EXPORTER as string,
+  };
+}
+
+/** Whether a rule applies on a given instant (UTC days, both ends inclusive). */
+export function ruleIsActive(rule: TransferRule, at: Date): boolean {
+  const day = at.toISOString().slice(0, 10);
+  return rule.validFrom <= day && day <= rule.validUntil;
+}

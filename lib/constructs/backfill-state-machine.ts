@@ -1,0 +1,109 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import type { DataPlaneFunction } from './data-plane-function';
+import { ManagedPolicyRole } from './managed-policy-role';
+import { ShortRetentionLogGroup } from './short-retention-log-group';
+
+export interface BackfillStateMachineProps {
+  /** The gateway function each batch runs through (the same code as the live path). */
+  readonly gateway: DataPlaneFunction;
+  /** Bucket holding the historical raw records. */
+  readonly rawBucket: s3.IBucket;
+  /** Prefix of the historical raw records. */
+  readonly rawPrefix: string;
+  /** Where the map run writes its results (per-batch outcomes and failures), in the home region. */
+  readonly resultsPrefix: string;
+  readonly logsKey: kms.IKey;
+  readonly logRetentionDays: number;
+  readonly residency: string;
+  /**
+   * Objects per gateway invocation.
+   * @default 20
+   */
+  readonly objectsPerBatch?: number;
+  /**
+   * Batches in flight at once (keep below the gateway's reserved concurrency).
+   * @default 8
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Share of failed batches tolerated before the run fails. Failures are always written to the
+   * results, whatever this is: tolerated is reported, not hidden.
+   * @default 0
+   */
+  readonly toleratedFailurePercentage?: number;
+}
+
+/**
+ * Bulk backfill of historical records (the 5-million-record inventory): a Step Functions
+ * Distributed Map over every object under the raw prefix, in batches, through the gateway function.
+ * Results, including every failed batch with its error, are written to S3 in the home region; the
+ * execution logs ALL events to an encrypted, short-retention log group and is traced.
+ */
+export class BackfillStateMachine extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: BackfillStateMachineProps) {
+    super(scope, id);
+    const tolerated = props.toleratedFailurePercentage ?? 0;
+    if (tolerated < 0 || tolerated > 100) {
+      throw new Error(`BackfillStateMachine toleratedFailurePercentage: got ${tolerated}; expected 0 to 100`);
+    }
+    const invoke = new tasks.LambdaInvoke(this, 'TransferBatch', {
+      lambdaFunction: props.gateway.function,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    invoke.addRetry({ errors: ['States.TaskFailed'], maxAttempts: 2, interval: Duration.seconds(10), backoffRate: 2 });
+
+    const map = new sfn.DistributedMap(this, 'EveryRawObject', {
+      itemReader: new sfn.S3ObjectsItemReader({ bucket: props.rawBucket, prefix: props.rawPrefix }),
+      itemBatcher: new sfn.ItemBatcher({
+        maxItemsPerBatch: props.objectsPerBatch ?? 20,
+        batchInput: { bucket: props.rawBucket.bucketName },
+      }),
+      maxConcurrency: props.maxConcurrency ?? 8,
+      toleratedFailurePercentage: tolerated,
+      resultWriterV2: new sfn.ResultWriterV2({ bucket: props.rawBucket, prefix: props.resultsPrefix }),
+      label: 'Backfill',
+    });
+    map.itemProcessor(invoke);
+
+    const logs = new ShortRetentionLogGroup(this, 'Logs', {
+      encryptionKey: props.logsKey,
+      retentionDays: props.logRetentionDays,
+      residency: props.residency,
+    });
+    const role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'Backfill: list raw objects, run the gateway on each batch, write results',
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(map),
+      role,
+      tracingEnabled: true,
+      logs: { destination: logs.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      timeout: Duration.hours(24),
+      comment: 'Backfill historical raw records through the transfer gateway',
+    });
+    props.rawBucket.grantPut(role, `${props.resultsPrefix}*`);
+    // Step Functions attaches the map's permissions (start, describe, stop its child executions) as an
+    // inline policy. The same document goes into a customer-managed policy instead, attached from the
+    // policy side: the state machine depends on its role, so the role must not depend on a policy
+    // that names the state machine.
+    const inline = this.stateMachine.node.tryFindChild('DistributedMapPolicy');
+    if (inline instanceof iam.Policy) {
+      new iam.ManagedPolicy(this, 'MapRunPermissions', {
+        description: 'Backfill: manage the child executions of its own distributed map',
+        roles: [role],
+        document: inline.document,
+      });
+      this.stateMachine.node.tryRemoveChild('DistributedMapPolicy');
+    }
+  }
+}

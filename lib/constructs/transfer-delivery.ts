@@ -1,0 +1,211 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { DeliveryDestination } from '../../lambda/delivery/destinations';
+import { bucketArnOf } from './bucket-names';
+import { tagClassified } from './data-classes';
+import { DataPlaneFunction } from './data-plane-function';
+import { ManagedPolicyRole } from './managed-policy-role';
+import type { TransferGateway } from './transfer-gateway';
+import { OUTBOUND_PREFIX } from './transfer-gateway';
+
+export interface DeliveryTarget {
+  /** Allowed destination region. */
+  readonly region: string;
+  /** Name of the landing bucket there. */
+  readonly bucketName: string;
+  /** Whether the destination is in the home partition (S3 replication) or another (push). */
+  readonly samePartition: boolean;
+  /** Alias of the landing key there (replica encryption), for same-partition destinations. */
+  readonly landingKeyAlias: string;
+}
+
+export interface TransferDeliveryProps {
+  readonly gateway: TransferGateway;
+  readonly targets: readonly DeliveryTarget[];
+  /** Name of the outbound bucket (fixed, see bucket-names.ts). */
+  readonly outboundBucketName: string;
+  readonly logsKey: kms.IKey;
+  readonly logRetentionDays: number;
+  readonly residency: string;
+}
+
+/**
+ * Delivery of desensitized output from the outbound prefix to each allowed destination, with a
+ * receipt in the ledger for every object. Same partition: S3 replication of `outbound/<region>/`
+ * only, with the destination's own key; completion and failure events become receipts. Across
+ * partitions (S3 replication cannot cross them): a function pushes each object over TLS with
+ * credentials of the other partition held in Secrets Manager under a customer key.
+ */
+export class TransferDelivery extends Construct {
+  public readonly function: DataPlaneFunction;
+  public readonly credentials: secretsmanager.Secret[] = [];
+  public readonly replicationRole?: ManagedPolicyRole;
+
+  constructor(scope: Construct, id: string, props: TransferDeliveryProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { gateway } = props;
+    const replicated = props.targets.filter((t) => t.samePartition);
+    const pushed = props.targets.filter((t) => !t.samePartition);
+
+    const destinations: DeliveryDestination[] = props.targets.map((target) => {
+      if (target.samePartition) return { region: target.region, bucket: target.bucketName, method: 's3-replication' };
+      const secret = new secretsmanager.Secret(this, `Credentials-${target.region}`, {
+        description: `Access key of the ${target.region} partition account that may write to ${target.bucketName}; put {"accessKeyId","secretAccessKey"} after deploy`,
+        encryptionKey: gateway.outboundKey,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      tagClassified(secret, 'C1', props.residency);
+      this.credentials.push(secret);
+      return { region: target.region, bucket: target.bucketName, method: 'cross-partition-push', credentialsSecretArn: secret.secretArn };
+    });
+
+    this.function = new DataPlaneFunction(this, 'Deliver', {
+      entry: join(__dirname, '..', '..', 'lambda', 'delivery', 'handler.ts'),
+      description: 'Delivers declared, desensitized output to its destination and writes receipts',
+      environmentKey: gateway.outboundKey,
+      logsKey: props.logsKey,
+      logRetentionDays: props.logRetentionDays,
+      residency: props.residency,
+      timeout: Duration.minutes(5),
+      environment: {
+        DESTINATIONS: JSON.stringify(destinations),
+        OUTBOUND_PREFIX,
+        LEDGER_BUCKET: gateway.ledger.store.bucket.bucketName,
+        LEDGER_HEAD_TABLE: gateway.ledger.headTable.table.tableName,
+      },
+    });
+    const role = this.function.role;
+    gateway.ledger.grantAppend(role);
+    // Read access by constructed ARN: the outbound bucket's notification settings depend on this
+    // function, so a reference to the bucket resource here would close a dependency cycle.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [`${bucketArnOf(props.outboundBucketName)}/${OUTBOUND_PREFIX}*`],
+      }),
+    );
+    gateway.outboundKey.grantDecrypt(role);
+    // Explicit grants: `secret.grantRead` would add the role to the key policy, and the key policy
+    // referencing this role while the secret depends on the key closes a dependency cycle.
+    if (this.credentials.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: this.credentials.map((s) => s.secretArn) }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [gateway.outboundKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
+        }),
+      );
+    }
+
+    if (pushed.length > 0) {
+      const rule = new events.Rule(this, 'OutboundObjectCreated', {
+        description: 'Declared output is ready for a cross-partition destination',
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: {
+            bucket: { name: [props.outboundBucketName] },
+            object: { key: pushed.map((t) => ({ prefix: `${OUTBOUND_PREFIX}${t.region}/` })) },
+          },
+        },
+      });
+      rule.addTarget(
+        new targets.LambdaFunction(this.function.function, { deadLetterQueue: this.function.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
+      );
+    }
+
+    if (replicated.length > 0) {
+      this.replicationRole = this.replicate(props, replicated);
+      // Replication completion/failure events reach the function directly (EventBridge does not carry them).
+      const outbound = gateway.outbound.bucket.node.defaultChild as s3.CfnBucket;
+      const permission = new lambda.CfnPermission(this, 'ReplicationEventsPermission', {
+        action: 'lambda:InvokeFunction',
+        functionName: this.function.function.functionArn,
+        principal: 's3.amazonaws.com',
+        sourceAccount: stack.account,
+        sourceArn: bucketArnOf(props.outboundBucketName),
+      });
+      outbound.addDependency(permission);
+      outbound.notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+        lambdaConfigurations: ['s3:Replication:OperationCompletedReplication', 's3:Replication:OperationFailedReplication'].map((event) => ({
+          event,
+          function: this.function.function.functionArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: OUTBOUND_PREFIX }] } },
+        })),
+      };
+    }
+  }
+
+  private replicate(props: TransferDeliveryProps, replicated: readonly DeliveryTarget[]): ManagedPolicyRole {
+    const stack = Stack.of(this);
+    const sourceArn = bucketArnOf(props.outboundBucketName);
+    const role = new ManagedPolicyRole(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      description: 'S3 replication of the outbound prefix only, to allowed destination regions',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [sourceArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+        resources: replicated.map((t) => `${sourceArn}/${OUTBOUND_PREFIX}${t.region}/*`),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ReplicateObject', 's3:ReplicateTags'],
+        resources: replicated.map((t) => `${bucketArnOf(t.bucketName)}/${OUTBOUND_PREFIX}${t.region}/*`),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.gateway.outboundKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: replicated.map((t) => stack.formatArn({ service: 'kms', region: t.region, resource: 'key', resourceName: '*' })),
+        conditions: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': replicated.map((t) => t.landingKeyAlias) },
+          StringLike: { 'kms:ViaService': replicated.map((t) => `s3.${t.region}.${stack.urlSuffix}`) },
+        },
+      }),
+    );
+    const outbound = props.gateway.outbound.bucket.node.defaultChild as s3.CfnBucket;
+    outbound.replicationConfiguration = {
+      role: role.roleArn,
+      rules: replicated.map((target, priority) => ({
+        id: `outbound-to-${target.region}`,
+        priority,
+        status: 'Enabled',
+        filter: { prefix: `${OUTBOUND_PREFIX}${target.region}/` },
+        deleteMarkerReplication: { status: 'Disabled' },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+        destination: {
+          bucket: bucketArnOf(target.bucketName),
+          encryptionConfiguration: {
+            replicaKmsKeyId: stack.formatArn({ service: 'kms', region: target.region, resource: 'alias', resourceName: target.landingKeyAlias.replace(/^alias\//, '') }),
+          },
+          replicationTime: { status: 'Enabled', time: { minutes: 15 } },
+          metrics: { status: 'Enabled', eventThreshold: { minutes: 15 } },
+        },
+      })),
+    };
+    return role;
+  }
+}

@@ -1,0 +1,198 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { ClassifiedBucket } from './classified-bucket';
+import { ClassifiedTable } from './classified-table';
+import { tagClassified } from './data-classes';
+import { DataPlaneFunction } from './data-plane-function';
+import { DeclarationLedger } from './declaration-ledger';
+import type { KeyHierarchy } from './key-hierarchy';
+import type { PrivateNetwork } from './private-network';
+
+/** Where raw records land in the raw store: `raw/source=<system>/date=<YYYY-MM-DD>/<file>.jsonl`. */
+export const RAW_PREFIX = 'raw/';
+/** Where desensitized output waits for delivery: `outbound/<region>/<rule>/v<version>/...`. */
+export const OUTBOUND_PREFIX = 'outbound/';
+/** Where refused records are recorded, in the home region, with the reason. */
+export const QUARANTINE_PREFIX = 'quarantine/';
+
+/** The part of a validated transfer rule the infrastructure needs; the whole rule ships to the function. */
+export interface GatewayRule {
+  readonly id: string;
+  readonly version: number;
+  readonly destination: { readonly region: string };
+}
+
+export interface TransferGatewayProps {
+  /** Region of the raw data (home); written to `residency` tags. */
+  readonly residency: string;
+  /** ISO country of the home region. */
+  readonly jurisdiction: string;
+  /** The home key hierarchy (class keys, audit, logs, token HMAC key). */
+  readonly keys: KeyHierarchy;
+  /** The bucket raw records land in (C2). */
+  readonly rawStore: ClassifiedBucket;
+  /** Where S3 server access logs go. */
+  readonly accessLogsBucket: s3.IBucket;
+  /** Private network the gateway function runs in (no route to the internet). */
+  readonly network: PrivateNetwork;
+  /** Approved, validated transfer rules (the whitelist), shipped to the function as configuration. */
+  readonly rules: readonly GatewayRule[];
+  /** Days operational logs are kept. */
+  readonly logRetentionDays: number;
+  /** Object Lock retention of ledger entries, in days. */
+  readonly ledgerRetentionDays: number;
+  /** Fixed name of the outbound bucket (see bucket-names.ts). */
+  readonly outboundBucketName: string;
+  /**
+   * Largest size of the rules as configuration; Lambda caps all environment variables at 4 KiB.
+   * @default 3072
+   */
+  readonly maxRulesBytes?: number;
+}
+
+/**
+ * The cross-border transfer gateway in the home region. A raw object landing under `raw/` in the C2
+ * store triggers the gateway function (through EventBridge), which applies every matching transfer
+ * rule with the data-plane core, records a pre-transfer declaration in the hash-chained ledger, and
+ * writes desensitized output under `outbound/<region>/` in the outbound bucket (its own key).
+ * Refused records go to `quarantine/` in the home region. Failed events go to an encrypted
+ * dead-letter queue. Nothing raw leaves the home region.
+ */
+export class TransferGateway extends Construct {
+  public readonly outboundKey: kms.Key;
+  public readonly outbound: ClassifiedBucket;
+  public readonly ledger: DeclarationLedger;
+  public readonly gateway: DataPlaneFunction;
+  public readonly idempotencyTable: ClassifiedTable;
+  public readonly headcountTable: ClassifiedTable;
+  public readonly trigger: events.Rule;
+
+  constructor(scope: Construct, id: string, props: TransferGatewayProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const rulesJson = JSON.stringify(props.rules);
+    const maxRulesBytes = props.maxRulesBytes ?? 3072;
+    if (Buffer.byteLength(rulesJson) > maxRulesBytes) {
+      throw new Error(
+        `TransferGateway: the transfer rules take ${Buffer.byteLength(rulesJson)} bytes as configuration; at most ${maxRulesBytes} fit in the function environment`,
+      );
+    }
+
+    this.outboundKey = new kms.Key(this, 'OutboundKey', {
+      description: 'Desensitized output awaiting cross-border delivery; gateway environment and dead letters',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    tagClassified(this.outboundKey, 'C1', props.residency);
+    // EventBridge delivers undeliverable events to the encrypted dead-letter queue.
+    this.outboundKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeDeadLettersOfThisAccount',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+
+    this.outbound = new ClassifiedBucket(this, 'Outbound', {
+      dataClass: 'C1',
+      encryptionKey: this.outboundKey,
+      residency: props.residency,
+      accessLogsBucket: props.accessLogsBucket,
+      accessLogsPrefix: 'outbound/',
+      bucketName: props.outboundBucketName,
+    });
+
+    this.ledger = new DeclarationLedger(this, 'Ledger', {
+      encryptionKey: props.keys.auditKey,
+      residency: props.residency,
+      jurisdiction: props.jurisdiction,
+      accessLogsBucket: props.accessLogsBucket,
+      retentionDays: props.ledgerRetentionDays,
+    });
+
+    // Powertools idempotency records (object + rule version → result) so a retried event does not
+    // deliver twice; they hold counts, never records.
+    this.idempotencyTable = new ClassifiedTable(this, 'Idempotency', {
+      dataClass: 'C1',
+      jurisdiction: props.jurisdiction,
+      encryptionKey: props.keys.keyFor('C1'),
+      residency: props.residency,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      sortKey: null,
+      timeToLiveAttribute: 'expiration',
+    });
+
+    // Distinct individuals transferred per exporter, year and sensitivity, keyed by HMAC token
+    // (never a raw identifier): the live headcount the CAC thresholds are measured against.
+    this.headcountTable = new ClassifiedTable(this, 'Headcount', {
+      dataClass: 'C1',
+      jurisdiction: props.jurisdiction,
+      encryptionKey: props.keys.keyFor('C1'),
+      residency: props.residency,
+    });
+
+    this.gateway = new DataPlaneFunction(this, 'Gateway', {
+      entry: join(__dirname, '..', '..', 'lambda', 'gateway', 'handler.ts'),
+      description: 'Desensitizes raw payment records under approved transfer rules and declares each batch',
+      environmentKey: this.outboundKey,
+      logsKey: props.keys.logsKey,
+      logRetentionDays: props.logRetentionDays,
+      residency: props.residency,
+      vpc: props.network.vpc,
+      memorySize: 2048,
+      timeout: Duration.minutes(10),
+      environment: {
+        TRANSFER_RULES: rulesJson,
+        RAW_PREFIX,
+        OUTBOUND_BUCKET: this.outbound.bucket.bucketName,
+        OUTBOUND_PREFIX,
+        QUARANTINE_PREFIX,
+        LEDGER_BUCKET: this.ledger.store.bucket.bucketName,
+        LEDGER_HEAD_TABLE: this.ledger.headTable.table.tableName,
+        IDEMPOTENCY_TABLE: this.idempotencyTable.table.tableName,
+        HEADCOUNT_TABLE: this.headcountTable.table.tableName,
+        TOKEN_KEY_ID: props.keys.tokenKey.keyArn,
+        EXPORTER: `${stack.account}/${props.residency}`,
+        POWERTOOLS_METRICS_NAMESPACE: 'PaymentDataResidency',
+      },
+    });
+    props.network.allowKmsFrom(this.gateway.function);
+    const role = this.gateway.role;
+    props.rawStore.bucket.grantRead(role, `${RAW_PREFIX}*`);
+    props.rawStore.bucket.grantPut(role, `${QUARANTINE_PREFIX}*`);
+    this.outbound.bucket.grantPut(role, `${OUTBOUND_PREFIX}*`);
+    this.ledger.grantAppend(role);
+    this.idempotencyTable.table.grantReadWriteData(role);
+    this.headcountTable.table.grantReadWriteData(role);
+    props.keys.grantGenerateToken(role);
+
+    this.trigger = new events.Rule(this, 'RawObjectCreated', {
+      description: 'A raw record file landed in the home C2 store',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [props.rawStore.bucket.bucketName] },
+          object: { key: [{ prefix: RAW_PREFIX }] },
+        },
+      },
+    });
+    this.trigger.addTarget(
+      new targets.LambdaFunction(this.gateway.function, {
+        deadLetterQueue: this.gateway.deadLetterQueue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+  }
+}

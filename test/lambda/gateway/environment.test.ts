@@ -1,0 +1,47 @@
+import { readGatewayEnvironment, ruleIsActive } from '../../../lambda/gateway/environment';
+
+const RULE = {
+  id: 'sg-settlement',
+  version: 1,
+  destination: { region: 'ap-southeast-1', country: 'SG', recipient: 'Example Settlement Pte. Ltd.' },
+  purpose: 'payment_settlement',
+  legalBasis: 'cac_contract_necessity',
+  validFrom: '2026-01-01',
+  validUntil: '2027-12-31',
+  fields: { 'txn.tradeNo': 'keep' },
+  otherFields: 'drop',
+};
+
+const ENV = {
+  TRANSFER_RULES: JSON.stringify([RULE]),
+  RAW_PREFIX: 'raw/',
+  OUTBOUND_BUCKET: 'out',
+  OUTBOUND_PREFIX: 'outbound/',
+  QUARANTINE_PREFIX: 'quarantine/',
+  LEDGER_BUCKET: 'ledger',
+  LEDGER_HEAD_TABLE: 'head',
+  IDEMPOTENCY_TABLE: 'idem',
+  HEADCOUNT_TABLE: 'heads',
+  TOKEN_KEY_ID: 'arn:aws-cn:kms:cn-north-1:111122223333:key/abc',
+  EXPORTER: '111122223333/cn-north-1',
+};
+
+describe('readGatewayEnvironment', () => {
+  test('parses the rules even when read after they expired (activity is decided per batch)', () => {
+    const env = readGatewayEnvironment(ENV);
+    expect(env.rules.map((r) => r.id)).toEqual(['sg-settlement']);
+    expect(ruleIsActive(env.rules[0], new Date('2026-06-01T00:00:00Z'))).toBe(true);
+    expect(ruleIsActive(env.rules[0], new Date('2027-12-31T23:59:59Z'))).toBe(true);
+    expect(ruleIsActive(env.rules[0], new Date('2028-01-01T00:00:00Z'))).toBe(false);
+    expect(ruleIsActive(env.rules[0], new Date('2025-12-31T23:59:59Z'))).toBe(false);
+  });
+
+  test.each([
+    [{ LEDGER_BUCKET: '' }, /missing LEDGER_BUCKET/],
+    [{ TRANSFER_RULES: '{' }, /TRANSFER_RULES is not JSON/],
+    [{ TRANSFER_RULES: '[]' }, /non-empty array/],
+    [{ TRANSFER_RULES: JSON.stringify([{ ...RULE, fields: { a: 'shred' } }]) }, /TRANSFER_RULES\[0\]/],
+  ])('fails closed on %j', (override, message) => {
+    expect(() => readGatewayEnvironment({ ...ENV, ...override })).toThrow(message);
+  });
+});
