@@ -4,10 +4,17 @@
  * turns a CliError into a one-line message with a non-zero exit, and never prints a stack trace for bad input.
  */
 import { CliError, type CliIo, defaultIo } from '../lib/cli/io';
+import { run as ledger } from '../lib/cli/ledger';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  ledger: {
+    summary: 'verify a local copy of the declaration ledger; print its summary or transfer register',
+    // Static import: the launcher registers tsx for require() only, so a dynamic import() of a .ts file fails.
+    load: async () => ledger,
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
