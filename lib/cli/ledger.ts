@@ -68,7 +68,7 @@ function parseVerifyOptions(args: string[]): VerifyOptions | 'help' {
   if (values.format !== 'json' && values.format !== 'markdown') {
     throw new CliError(`--format: got "${values.format}"; must be json or markdown`, BAD_USAGE);
   }
-  return { dir: values.dir, format: values.format, ...(values.anchor === undefined ? {} : { anchor: parseAnchor(values.anchor) }) };
+  return { dir: values.dir, format: values.format, anchor: values.anchor === undefined ? undefined : parseAnchor(values.anchor) };
 }
 
 /** Every `*.json` file of the copy in name order (seq order, by construction of the keys), parsed. */
@@ -108,7 +108,7 @@ function readLedgerCopy(dir: string): { values: unknown[]; sources: EntrySource[
 
 function verify(options: VerifyOptions, io: CliIo): number {
   const { values, sources } = readLedgerCopy(options.dir);
-  const verdict = verifyChain(values, { sources, ...(options.anchor === undefined ? {} : { anchor: options.anchor }) });
+  const verdict = verifyChain(values, { sources, anchor: options.anchor });
   if (!verdict.ok) {
     const { firstBreak } = verdict;
     io.stdout(options.format === 'markdown' ? brokenChainMarkdown(firstBreak) : `${JSON.stringify({ ok: false, firstBreak }, null, 2)}\n`);

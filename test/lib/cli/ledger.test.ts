@@ -201,7 +201,7 @@ describe('the verifier detects any single-byte change', () => {
           expect(code).toBe(1);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });
