@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'which mechanism a transfer needs (CAC 2024, GDPR), or whether a rule\'s legal basis fits',
     load: async () => (await import('../lib/cli/assess')).run,
   },
+  ledger: {
+    summary: 'verify a local copy of the declaration ledger; print its summary or transfer register',
+    load: async () => (await import('../lib/cli/ledger')).run,
+  },
 };
 
 function usage(): string {

@@ -11,7 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { S3Event } from 'aws-lambda';
-import { LedgerStore } from '../shared/ledger-store';
+import { appendOnce, LedgerStore } from '../shared/ledger-store';
 import { declarationOf, type DeliveryDestination, destinationRegionOf, parseDestinations } from './destinations';
 
 const destinations = parseDestinations(process.env.DESTINATIONS);
@@ -61,7 +61,7 @@ async function receipt(input: {
   attempts: number;
   error?: string;
 }) {
-  return ledger.append({
+  return appendOnce(ledger, {
     kind: 'receipt',
     declarationSeq: input.declaration.seq,
     declarationHash: input.declaration.hash,

@@ -13,7 +13,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { compileTransferRule, type DesensitizePlan } from '../core/desensitize';
-import { LedgerStore } from '../shared/ledger-store';
+import { appendOnce, LedgerStore } from '../shared/ledger-store';
 import { readGatewayEnvironment } from './environment';
 import { HeadcountStore } from './headcount-store';
 import { deriveTokenKey } from './token-key';
@@ -51,7 +51,7 @@ const ports: TransferPorts = {
     );
   },
   async declare(body) {
-    const entry = await ledger.append({
+    const entry = await appendOnce(ledger, {
       kind: 'declaration',
       declaredAt: new Date().toISOString(),
       ...body,

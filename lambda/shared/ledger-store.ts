@@ -285,3 +285,17 @@ export class LedgerStore {
     return Math.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
   }
 }
+
+/**
+ * Appends and returns the entry, treating a lagging head as success: the entry is written (and
+ * immutable), only the head pointer trails, and the next append repairs it. Appending again would
+ * declare the same batch twice.
+ */
+export async function appendOnce<B extends LedgerBody>(store: LedgerStore, body: B): Promise<LedgerEntry> {
+  try {
+    return await store.append(body);
+  } catch (err) {
+    if (err instanceof LedgerHeadLagError) return err.entry;
+    throw err;
+  }
+}

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -49,6 +49,18 @@ export class DeclarationLedger extends Construct {
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
     });
+    // An entry is created once and never replaced: a put without If-None-Match would add a new
+    // current version over an existing entry (Object Lock keeps the old one, but readers see the new).
+    this.store.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'LedgerEntriesAreWrittenOnce',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.store.bucket.arnForObjects(`${LEDGER_PREFIX}*`)],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
     this.headTable = new ClassifiedTable(this, 'Head', {
       dataClass: 'audit',
       jurisdiction: props.jurisdiction,
