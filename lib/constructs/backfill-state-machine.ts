@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { DataPlaneFunction } from './data-plane-function';
+import { grantObjectWrite, grantPrefixList } from './grants';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
 
@@ -91,7 +92,8 @@ export class BackfillStateMachine extends Construct {
       timeout: Duration.hours(24),
       comment: 'Backfill historical raw records through the transfer gateway',
     });
-    props.rawBucket.grantPut(role, `${props.resultsPrefix}*`);
+    grantPrefixList(role, props.rawBucket, props.rawPrefix);
+    grantObjectWrite(role, props.rawBucket, props.resultsPrefix);
     // Step Functions attaches the map's permissions (start, describe, stop its child executions) as an
     // inline policy. The same document goes into a customer-managed policy instead, attached from the
     // policy side: the state machine depends on its role, so the role must not depend on a policy

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type ClassTag, tagClassified } from './data-classes';
+import { grantObjectRead, grantObjectWrite } from './grants';
 
 export interface ClassifiedBucketProps {
   /** Class of what the bucket holds (JR/T 0171 C1-C3, or an operational class); written to the `data-class` tag. */
@@ -120,13 +121,13 @@ export class ClassifiedBucket extends Construct {
     tagClassified(this.bucket, props.dataClass, props.residency);
   }
 
-  /** Read objects (and decrypt with the class key). */
-  public grantRead(grantee: iam.IGrantable, objectsKeyPattern = '*'): iam.Grant {
-    return this.bucket.grantRead(grantee, objectsKeyPattern);
+  /** Read objects under a prefix, and decrypt them with the class key (through S3 only). */
+  public grantRead(grantee: iam.IGrantable, prefix = ''): void {
+    grantObjectRead(grantee, this.bucket, prefix);
   }
 
-  /** Write objects (and encrypt with the class key). */
-  public grantWrite(grantee: iam.IGrantable, objectsKeyPattern = '*'): iam.Grant {
-    return this.bucket.grantPut(grantee, objectsKeyPattern);
+  /** Write objects under a prefix, and encrypt them with the class key (through S3 only). */
+  public grantWrite(grantee: iam.IGrantable, prefix = ''): void {
+    grantObjectWrite(grantee, this.bucket, prefix);
   }
 }

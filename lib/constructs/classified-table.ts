@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ClassTag, tagClassified } from './data-classes';
+import { grantItemReadWrite } from './grants';
 
 /** Attribute names that would store sensitive authentication data, which PCI DSS 3.3.1 forbids. */
 const SENSITIVE_AUTH_ATTRIBUTE = /(cvv|cvn|cvc|cav2|cid|pin|track)/i;
@@ -80,13 +81,8 @@ export class ClassifiedTable extends Construct {
     tagClassified(this.table, props.dataClass, props.residency);
   }
 
-  /** Read items (and decrypt with the class key). */
-  public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadData(grantee);
-  }
-
-  /** Write items (and encrypt with the class key). */
-  public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantWriteData(grantee);
+  /** Read and write items, using the class key through DynamoDB only. */
+  public grantReadWrite(grantee: iam.IGrantable): void {
+    grantItemReadWrite(grantee, this.table);
   }
 }

@@ -74,8 +74,8 @@ export class DeclarationLedger extends Construct {
 
   /** Append entries: read existing ones (head repair), create new ones, advance the head. */
   public grantAppend(grantee: iam.IGrantable): void {
-    this.store.bucket.grantRead(grantee, `${LEDGER_PREFIX}*`);
-    this.store.bucket.grantPut(grantee, `${LEDGER_PREFIX}*`);
-    this.headTable.table.grantReadWriteData(grantee);
+    this.store.grantRead(grantee, LEDGER_PREFIX);
+    this.store.grantWrite(grantee, LEDGER_PREFIX);
+    this.headTable.grantReadWrite(grantee);
   }
 }

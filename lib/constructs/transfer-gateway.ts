@@ -168,12 +168,12 @@ export class TransferGateway extends Construct {
     });
     props.network.allowKmsFrom(this.gateway.function);
     const role = this.gateway.role;
-    props.rawStore.bucket.grantRead(role, `${RAW_PREFIX}*`);
-    props.rawStore.bucket.grantPut(role, `${QUARANTINE_PREFIX}*`);
-    this.outbound.bucket.grantPut(role, `${OUTBOUND_PREFIX}*`);
+    props.rawStore.grantRead(role, RAW_PREFIX);
+    props.rawStore.grantWrite(role, QUARANTINE_PREFIX);
+    this.outbound.grantWrite(role, OUTBOUND_PREFIX);
     this.ledger.grantAppend(role);
-    this.idempotencyTable.table.grantReadWriteData(role);
-    this.headcountTable.table.grantReadWriteData(role);
+    this.idempotencyTable.grantReadWrite(role);
+    this.headcountTable.grantReadWrite(role);
     props.keys.grantGenerateToken(role);
 
     this.trigger = new events.Rule(this, 'RawObjectCreated', {
