@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * The CDK app: read context → typed config → stacks → check packs → acknowledgements.
+ * The CDK app: read context → typed config → stacks → check packs → acknowledgements → synth, then
+ * the region guardrail SCP written next to the templates.
  * A bad configuration prints what is wrong and exits 1, without a stack trace.
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError, loadConfig, type ResidencyConfig, selectProfile } from '../lib/config';
 import { registerCheckPacks } from '../lib/compliance/check-packs';
+import { writeServiceControlPolicy } from '../lib/compliance/service-control-policy';
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
 import { ACKNOWLEDGEMENTS } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
@@ -27,3 +29,4 @@ try {
 createResidencyStacks(app, config);
 registerCheckPacks(app);
 applyAcknowledgements(app, ACKNOWLEDGEMENTS);
+writeServiceControlPolicy(app.synth().directory, config);
