@@ -47,6 +47,11 @@ export interface AuditTrailProps {
    */
   readonly trailName?: string;
   /**
+   * Remove each log file once its Object Lock has run out (see AuditBucket `expireAfterRetention`).
+   * @default true
+   */
+  readonly expireAfterRetention?: boolean;
+  /**
    * What happens to the audit bucket when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -98,6 +103,7 @@ export class AuditTrail extends Construct {
       objectLockDays: props.objectLockDays,
       accessLogsBucket: props.accessLogsBucket,
       readers: props.readers,
+      expireAfterRetention: props.expireAfterRetention,
       removalPolicy: props.removalPolicy,
     });
     const bucket = this.auditBucket.bucket;

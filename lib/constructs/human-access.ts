@@ -64,6 +64,10 @@ export class HumanAccess extends Construct {
       problems.push(`mfaMaxAgeSeconds: got ${this.mfaMaxAgeSeconds}; expected a whole number of seconds from 60 to 3600 (no older than a session)`);
     }
     if (trusted.length === 0) problems.push('trustedAccountIds: got none; expected at least one account');
+    // The longest suffix is '-key-administrator' (18 characters); IAM role names stop at 64.
+    if (props.roleNamePrefix !== undefined && !/^[\w+=,.@-]{1,46}$/.test(props.roleNamePrefix)) {
+      problems.push(`roleNamePrefix: got "${props.roleNamePrefix}"; expected 1-46 letters, digits or +=,.@_- (role names stop at 64 characters)`);
+    }
     if (problems.length > 0) throw new Error(`HumanAccess ${id}: ${problems.join('; ')}`);
 
     const withMfa = (accounts: readonly string[]): iam.IPrincipal =>

@@ -233,9 +233,12 @@ describe('AuditBucket', () => {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })] },
     });
     const s = new Stack(new App(), 'Keep');
-    const key = new kms.Key(s, 'Key');
     const logs = new AccessLogsBucket(s, 'AccessLogs', { residency: 'ap-southeast-1' });
-    new AuditBucket(s, 'Record', { encryptionKey: key, residency: 'ap-southeast-1', objectLockDays: 730, accessLogsBucket: logs.bucket, expireAfterRetention: false });
+    const k = new KeyHierarchy(s, 'Keys', { residency: 'ap-southeast-1' });
+    new AuditTrail(s, 'Trail', {
+      auditKey: k.auditKey, logsKey: k.logsKey, logRetentionDays: 14, objectLockDays: 730, residency: 'ap-southeast-1', accessLogsBucket: logs.bucket,
+      expireAfterRetention: false,
+    });
     Template.fromStack(s).hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: Match.absent(), NoncurrentVersionExpiration: Match.absent() })] },

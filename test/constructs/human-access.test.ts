@@ -83,6 +83,11 @@ describe('HumanAccess', () => {
     expect(() => build({ mfaMaxAgeSeconds: seconds })).toThrow(new RegExp(`mfaMaxAgeSeconds: got ${seconds}; expected a whole number of seconds from 60 to 3600`));
   });
 
+  test('refuses a role-name prefix IAM would not accept', () => {
+    expect(() => build({ roleNamePrefix: 'has spaces' })).toThrow(/roleNamePrefix: got "has spaces"/);
+    expect(() => build({ roleNamePrefix: 'x'.repeat(47) })).toThrow(/expected 1-46 letters/);
+  });
+
   test('a shorter MFA age reaches every trust statement', () => {
     const { all } = build({ mfaMaxAgeSeconds: 900 });
     const ages = Object.values(all)
