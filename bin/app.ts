@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * The CDK app: read context → typed config → approved transfer rules → stacks → check packs →
- * acknowledgements. A bad configuration or transfer rule prints what is wrong and exits 1, without a stack trace.
+ * acknowledgements → synth, then the region guardrail SCP written next to the templates.
+ * A bad configuration or transfer rule prints what is wrong and exits 1, without a stack trace.
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError, loadConfig, type ResidencyConfig, selectProfile } from '../lib/config';
 import { registerCheckPacks } from '../lib/compliance/check-packs';
+import { writeServiceControlPolicy } from '../lib/compliance/service-control-policy';
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
 import { ACKNOWLEDGEMENTS } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
@@ -15,11 +17,11 @@ import { join } from 'node:path';
 const app = new App();
 
 let config: ResidencyConfig;
-let rules: ReturnType<typeof loadApprovedTransfers>['rules'];
+let transfers: ReturnType<typeof loadApprovedTransfers>;
 try {
   const profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
   config = loadConfig(profile.raw, `cdk.json context "residency:profiles.${profile.name}"`);
-  rules = loadApprovedTransfers(config, join(__dirname, '..'), new Date()).rules;
+  transfers = loadApprovedTransfers(config, join(__dirname, '..'), new Date());
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
@@ -28,6 +30,7 @@ try {
   throw err;
 }
 
-createResidencyStacks(app, config, rules);
+createResidencyStacks(app, config, transfers);
 registerCheckPacks(app);
 applyAcknowledgements(app, ACKNOWLEDGEMENTS);
+writeServiceControlPolicy(app.synth().directory, config);

@@ -60,6 +60,8 @@ export const ResidencyConfigSchema = z
       .strictObject({
         home: accountId.optional(),
         destinations: z.record(z.string(), accountId).optional(),
+        /** Identity (hub) account whose people may assume the human roles, with MFA, besides the home account's. */
+        identity: accountId.optional(),
       })
       .default({}),
     /** JR/T 0171 classes the platform holds; every one gets its own key and storage. */
@@ -122,6 +124,13 @@ export const ResidencyConfigSchema = z
     }
     if (new Set(cfg.dataClasses).size !== cfg.dataClasses.length) {
       ctx.addIssue({ code: 'custom', path: ['dataClasses'], message: 'lists a class twice' });
+    }
+    if (cfg.accounts.identity !== undefined && cfg.accounts.identity === cfg.accounts.home) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts', 'identity'],
+        message: 'must differ from accounts.home: the home account is always trusted; name a separate identity account or leave it out',
+      });
     }
     for (const dest of Object.keys(cfg.accounts.destinations ?? {})) {
       if (!cfg.allowedDestinationRegions.includes(dest)) {

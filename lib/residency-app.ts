@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
-import type { TransferRule } from '../lambda/core/transfer-rule';
 import type { ResidencyConfig } from './config';
+import type { ApprovedTransfers } from './transfer-rules';
 import { DestinationStack } from './stacks/destination-stack';
 import { HomeDataStack } from './stacks/home-data-stack';
 
@@ -13,10 +13,11 @@ export interface ResidencyStacks {
  * Composes the stacks of one configuration: the home stack (all raw personal data) and one small
  * stack per allowed destination region. Every stack is pinned to its region explicitly.
  */
-export function createResidencyStacks(app: App, config: ResidencyConfig, rules: readonly TransferRule[]): ResidencyStacks {
+export function createResidencyStacks(app: App, config: ResidencyConfig, transfers: ApprovedTransfers): ResidencyStacks {
   const home = new HomeDataStack(app, `${config.projectName}-home`, {
     config,
-    rules,
+    rules: transfers.rules,
+    ciio: transfers.assessment?.ciio,
     env: { account: config.accounts.home, region: config.homeRegion },
     description: `Payment data residency: home region ${config.homeRegion} (raw personal data, keys, audit)`,
     terminationProtection: true,

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
     [{ auditObjectLockDays: 0 }, /auditObjectLockDays: got 0; must be at least 1 day/],
     [{ accounts: { home: '12345' } }, /accounts\.home: got "12345"; must be a 12-digit AWS account id/],
     [{ accounts: { destinations: { 'eu-west-1': '123456789012' } } }, /accounts\.destinations\.eu-west-1: .*not in allowedDestinationRegions/],
+    [{ accounts: { identity: '12' } }, /accounts\.identity: got "12"; must be a 12-digit AWS account id/],
+    [{ accounts: { home: '111122223333', identity: '111122223333' } }, /accounts\.identity: got "111122223333"; must differ from accounts\.home/],
     [{ dataClasses: ['C2', 'C1'] }, /dataClasses: .*must include C3/],
     [{ cloudHsm: { enabled: true } }, /cloudHsm\.clusterId: got nothing \(missing\); is required when cloudHsm\.enabled is true/],
     [{ alarmSubscribers: { emails: ['not-an-email'] } }, /alarmSubscribers\.emails\[0\]: got "not-an-email"; must be an email address/],
@@ -50,6 +52,10 @@ describe('loadConfig', () => {
     expect(message).toMatch(/homeRegion/);
     expect(message).toMatch(/logRetentionDays/);
     expect(message).toMatch(/accounts\.home/);
+  });
+
+  test('accepts a separate identity account for the human roles', () => {
+    expect(loadConfig({ ...base, accounts: { home: '111122223333', identity: '444455556666' } }).accounts.identity).toBe('444455556666');
   });
 
   test('names a missing key', () => {

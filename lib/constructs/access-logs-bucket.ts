@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { tagClassified } from './data-classes';
@@ -51,4 +52,27 @@ export class AccessLogsBucket extends Construct {
     });
     tagClassified(this.bucket, 'access-logs', props.residency);
   }
+}
+
+/**
+ * Sends a bucket's S3 server access logs to an access-log bucket under `prefix`. Wired on the L1
+ * resource rather than through `serverAccessLogsBucket`, whose behaviour depends on a feature flag
+ * (ACL grants without it). Delivery is granted by the log bucket's policy, scoped to the source
+ * bucket and account, whatever flags the app sets. `owner` names the policy statement.
+ */
+export function deliverAccessLogs(owner: Construct, source: s3.Bucket, target: s3.IBucket, prefix: string): void {
+  const cfnBucket = source.node.defaultChild as s3.CfnBucket;
+  cfnBucket.loggingConfiguration = { destinationBucketName: target.bucketName, logFilePrefix: prefix };
+  target.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: `S3ServerAccessLogsFor${Names.uniqueId(owner).slice(-48)}`,
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [target.arnForObjects(`${prefix}*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': source.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(owner).account },
+      },
+    }),
+  );
 }

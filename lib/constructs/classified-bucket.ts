@@ -1,8 +1,9 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { deliverAccessLogs } from './access-logs-bucket';
 import { type ClassTag, tagClassified } from './data-classes';
 import { grantObjectRead, grantObjectWrite } from './grants';
 
@@ -93,28 +94,11 @@ export class ClassifiedBucket extends Construct {
         },
       ],
     });
-    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
-    // Access logging is wired here rather than through `serverAccessLogsBucket`, whose behaviour
-    // depends on a feature flag (ACL grants without it). Delivery is granted by the log bucket's
-    // policy, scoped to this bucket and account, whatever flags the app sets.
-    const logFilePrefix = props.accessLogsPrefix ?? `${props.dataClass}/`;
-    cfnBucket.loggingConfiguration = { destinationBucketName: props.accessLogsBucket.bucketName, logFilePrefix };
-    props.accessLogsBucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `S3ServerAccessLogsFor${Names.uniqueId(this).slice(-48)}`,
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [props.accessLogsBucket.arnForObjects(`${logFilePrefix}*`)],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-        },
-      }),
-    );
+    deliverAccessLogs(this, this.bucket, props.accessLogsBucket, props.accessLogsPrefix ?? `${props.dataClass}/`);
     if (props.eventBridgeEnabled ?? true) {
       // Set on the L1 resource: the L2 flag deploys a notifications custom resource (a Lambda function
       // with an inline policy) just to flip this one property, which CloudFormation can set directly.
-      cfnBucket.notificationConfiguration = {
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
         eventBridgeConfiguration: { eventBridgeEnabled: true },
       };
     }

@@ -1,34 +1,48 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { type DataClass, type ResidencyConfig } from '../config';
-import { countryOf } from '../../lambda/core/regions';
+import { countryOf, partitionOf } from '../../lambda/core/regions';
+import type { TransferRule } from '../../lambda/core/transfer-rule';
+import { type DataClass, homePartition, type ResidencyConfig } from '../config';
+import { AccessAnalyzers } from '../constructs/access-analyzers';
 import { AccessLogsBucket } from '../constructs/access-logs-bucket';
+import { AuditTrail } from '../constructs/audit-trail';
+import { BackfillStateMachine } from '../constructs/backfill-state-machine';
+import { landingBucketName, outboundBucketName } from '../constructs/bucket-names';
 import { ClassBackup } from '../constructs/class-backup';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { ClassifiedTable } from '../constructs/classified-table';
 import { RESIDENCY_TAG } from '../constructs/data-classes';
+import { HeadcountAlarms } from '../constructs/headcount-alarms';
+import { HumanAccess } from '../constructs/human-access';
+import { HUMAN_ACTION_CEILING, HumanPermissions } from '../constructs/human-permissions';
 import { KeyHierarchy } from '../constructs/key-hierarchy';
-import { BackfillStateMachine } from '../constructs/backfill-state-machine';
-import { landingBucketName, outboundBucketName } from '../constructs/bucket-names';
 import { PrivateNetwork } from '../constructs/private-network';
-import { RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
+import { guardrailRegions, RegionGuardrail } from '../constructs/region-guardrail';
+import { SecurityAlarms } from '../constructs/security-alarms';
 import { TransferDelivery } from '../constructs/transfer-delivery';
-import { partitionOf } from '../../lambda/core/regions';
-import type { TransferRule } from '../../lambda/core/transfer-rule';
+import { RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
 
 export interface HomeDataStackProps extends StackProps {
   readonly config: ResidencyConfig;
   /** The approved transfer rules, validated at synth (see lib/transfer-rules.ts). */
   readonly rules: readonly TransferRule[];
+  /**
+   * Whether the exporter is a critical information infrastructure operator (CAC thresholds).
+   * @default false
+   */
+  readonly ciio?: boolean;
 }
 
 /** Data classes that hold structured records in DynamoDB; C3 (authentication data) is never stored as records. */
 const TABLE_CLASSES: readonly DataClass[] = ['C2', 'C1'];
+/** Classes of raw personal data: every read and write of their stores is recorded as a data event. */
+const RAW_DATA_CLASSES: readonly DataClass[] = ['C3', 'C2'];
 
 /**
- * The stack in the home region: it holds every raw personal record, their keys, and their backups.
- * Nothing in it replicates out of the region.
+ * The stack in the home region: it holds every raw personal record, their keys, their backups, the
+ * immutable audit record of the account, its alarms, the roles people use, and the transfer gateway
+ * through which only desensitized, declared data leaves. Nothing raw replicates out of the region.
  */
 export class HomeDataStack extends Stack {
   public readonly config: ResidencyConfig;
@@ -38,6 +52,11 @@ export class HomeDataStack extends Stack {
   public readonly tables = new Map<DataClass, ClassifiedTable>();
   /** ISO country of the home region: the jurisdiction the tables are partitioned by. */
   public readonly jurisdiction: string;
+  public readonly guardrail: RegionGuardrail;
+  public readonly humanAccess: HumanAccess;
+  public readonly auditTrail: AuditTrail;
+  public readonly securityAlarms: SecurityAlarms;
+  public readonly accessAnalyzers: AccessAnalyzers;
   public readonly network: PrivateNetwork;
   public readonly gateway: TransferGateway;
   public readonly delivery: TransferDelivery;
@@ -51,15 +70,22 @@ export class HomeDataStack extends Stack {
     this.jurisdiction = countryOf(config.homeRegion);
     Tags.of(this).add(RESIDENCY_TAG, residency);
 
+    // People first: the key administrator must exist before the key policies that name it.
+    const regions = guardrailRegions(config.homeRegion, config.allowedDestinationRegions);
+    this.guardrail = new RegionGuardrail(this, 'RegionGuardrail', { ...regions, permittedActions: HUMAN_ACTION_CEILING });
+    this.humanAccess = new HumanAccess(this, 'HumanAccess', {
+      permissionsBoundary: this.guardrail.policy,
+      trustedAccountIds: [this.account, ...(config.accounts.identity ? [config.accounts.identity] : [])],
+      roleNamePrefix: config.projectName,
+    });
+
     this.keys = new KeyHierarchy(this, 'Keys', {
       residency,
       aliasPrefix: `alias/${config.projectName}`,
       dataClasses: config.dataClasses,
+      administrators: [this.humanAccess.keyAdministrator],
     });
-    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
-      residency,
-      expireAfterDays: config.logRetentionDays,
-    });
+    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs', { residency, expireAfterDays: config.logRetentionDays });
 
     for (const dataClass of config.dataClasses) {
       this.buckets.set(
@@ -72,17 +98,59 @@ export class HomeDataStack extends Stack {
         }),
       );
     }
-
     for (const dataClass of TABLE_CLASSES.filter((c) => config.dataClasses.includes(c))) {
-      const table = new ClassifiedTable(this, `${dataClass}${this.jurisdiction}Records`, {
+      this.tables.set(
         dataClass,
-        jurisdiction: this.jurisdiction,
-        encryptionKey: this.keys.keyFor(dataClass),
-        residency,
-      });
-      this.tables.set(dataClass, table);
+        new ClassifiedTable(this, `${dataClass}${this.jurisdiction}Records`, {
+          dataClass,
+          jurisdiction: this.jurisdiction,
+          encryptionKey: this.keys.keyFor(dataClass),
+          residency,
+        }),
+      );
     }
 
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      auditKey: this.keys.auditKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      objectLockDays: config.auditObjectLockDays,
+      residency,
+      accessLogsBucket: this.accessLogs.bucket,
+      dataEventBuckets: RAW_DATA_CLASSES.flatMap((c) => this.buckets.get(c)?.bucket ?? []),
+      dataEventTables: RAW_DATA_CLASSES.flatMap((c) => this.tables.get(c)?.table ?? []),
+      readers: [this.humanAccess.auditor],
+    });
+    this.securityAlarms = new SecurityAlarms(this, 'SecurityAlarms', {
+      trailLogGroup: this.auditTrail.logGroup,
+      encryptionKey: this.keys.auditKey,
+      residency,
+      partition: homePartition(config),
+      allowedRegions: regions.allowedRegions,
+      breakGlassRole: this.humanAccess.breakGlass,
+      emailSubscribers: config.alarmSubscribers.emails,
+      httpsSubscribers: config.alarmSubscribers.httpsEndpoints,
+    });
+    // The unused-access analyzer is only created where we know the partition offers it (see docs).
+    this.accessAnalyzers = new AccessAnalyzers(this, 'AccessAnalyzers', {
+      analyzerNamePrefix: config.projectName,
+      unusedAccess: homePartition(config) === 'aws',
+    });
+    new HumanPermissions(this, 'HumanPermissions', {
+      access: this.humanAccess,
+      resources: {
+        keyArns: [...this.keys.dataClasses.map((c) => this.keys.keyFor(c)), this.keys.auditKey, this.keys.logsKey, this.keys.tokenKey].map((k) => k.keyArn),
+        bucketArns: [...this.buckets.values()].map((b) => b.bucket.bucketArn),
+        tableArns: [...this.tables.values()].map((t) => t.table.tableArn),
+        trailArn: this.auditTrail.trailArn,
+        trailLogGroupArn: this.auditTrail.logGroup.logGroupArn,
+        alarmArns: this.securityAlarms.alarms.map((a) => a.alarmArn),
+        analyzerArns: this.accessAnalyzers.analyzerArns,
+      },
+    });
+
+    // The transfer gateway: raw records land under raw/ in the C2 store; only desensitized,
+    // declared output leaves, by replication (same partition) or push (across partitions).
     const rawStore = this.buckets.get('C2');
     if (!rawStore) throw new Error('HomeDataStack: the transfer gateway reads raw records from the C2 store, which is missing');
     this.network = new PrivateNetwork(this, 'Network', { flowLogsBucket: this.accessLogs.bucket });
@@ -112,19 +180,6 @@ export class HomeDataStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       residency,
     });
-    // Every table is in an in-region backup plan with its class key; the gateway's bookkeeping
-    // tables (idempotency, headcounts) are C1 and the ledger head is audit.
-    const backedUp = new Map<DataClass, dynamodb.ITable[]>([...this.tables].map(([c, t]) => [c, [t.table]]));
-    backedUp.get('C1')?.push(this.gateway.idempotencyTable.table, this.gateway.headcountTable.table);
-    for (const [dataClass, tables] of backedUp) {
-      new ClassBackup(this, `${dataClass}Backup`, { dataClass, encryptionKey: this.keys.keyFor(dataClass), residency, tables });
-    }
-    new ClassBackup(this, 'AuditBackup', {
-      dataClass: 'audit',
-      encryptionKey: this.keys.auditKey,
-      residency,
-      tables: [this.gateway.ledger.headTable.table],
-    });
     this.backfill = new BackfillStateMachine(this, 'Backfill', {
       gateway: this.gateway.gateway,
       rawBucket: rawStore.bucket,
@@ -134,5 +189,19 @@ export class HomeDataStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       residency,
     });
+    new HeadcountAlarms(this, 'HeadcountAlarms', {
+      exporter: `${this.account}/${residency}`,
+      ciio: props.ciio ?? false,
+      topic: this.securityAlarms.topic,
+    });
+
+    // Every table is in an in-region backup plan under its class key; the gateway's bookkeeping
+    // tables (idempotency, headcounts) are C1 and the ledger head is audit.
+    const backedUp = new Map<DataClass, dynamodb.ITable[]>([...this.tables].map(([c, t]) => [c, [t.table]]));
+    backedUp.get('C1')?.push(this.gateway.idempotencyTable.table, this.gateway.headcountTable.table);
+    for (const [dataClass, tables] of backedUp) {
+      new ClassBackup(this, `${dataClass}Backup`, { dataClass, encryptionKey: this.keys.keyFor(dataClass), residency, tables });
+    }
+    new ClassBackup(this, 'AuditBackup', { dataClass: 'audit', encryptionKey: this.keys.auditKey, residency, tables: [this.gateway.ledger.headTable.table] });
   }
 }

@@ -1,7 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { homePartition } from '../../lib/config';
+import { AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS, ACKNOWLEDGEMENTS } from '../../lib/nag/acknowledgements';
 import { allStacks, buildApp, type BuiltApp } from '../support/app-fixture';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
+type Statement = { Sid?: string; Effect: string; Action?: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+type PolicyDocument = { Statement: Statement[] };
 
 const PROFILES = ['default', 'sg-home'] as const;
 const built: Record<string, BuiltApp> = {};
@@ -23,6 +27,30 @@ function resources(profile: string, type?: string): Array<[string, string, Resou
       .filter(([, r]) => type === undefined || r.Type === type)
       .map(([id, r]): [string, string, Resource] => [stack, id, r]),
   );
+}
+
+/** Every policy document of a resource: identity policies, inline role policies, bucket, topic and key policies. */
+function policyDocumentsOf(resource: Resource): PolicyDocument[] {
+  const p = resource.Properties ?? {};
+  switch (resource.Type) {
+    case 'AWS::IAM::ManagedPolicy':
+    case 'AWS::IAM::Policy':
+    case 'AWS::S3::BucketPolicy':
+    case 'AWS::SNS::TopicPolicy':
+      return [p.PolicyDocument as PolicyDocument];
+    case 'AWS::IAM::Role':
+      return ((p.Policies as Array<{ PolicyDocument: PolicyDocument }> | undefined) ?? []).map((policy) => policy.PolicyDocument);
+    case 'AWS::KMS::Key':
+      return [p.KeyPolicy as PolicyDocument];
+    default:
+      return [];
+  }
+}
+
+/** A human role trusts accounts (AWS principals), not services. */
+function isHumanRole(resource: Resource): boolean {
+  const trust = resource.Properties?.AssumeRolePolicyDocument as PolicyDocument | undefined;
+  return resource.Type === 'AWS::IAM::Role' && (trust?.Statement ?? []).some((s) => JSON.stringify(s.Principal).includes('"AWS"'));
 }
 
 function tagsOf(resource: Resource): Record<string, string> {
@@ -123,8 +151,120 @@ describe.each(PROFILES)('profile %s', (profile) => {
     for (const entry of acknowledged) expect(entry.reason.length).toBeGreaterThanOrEqual(25);
   });
 
+  describe('issue 4: immutable audit and least-privilege human access', () => {
+    const home = () => `${built[profile].config.projectName}-home`;
+    const homeResources = (type: string) => resources(profile, type).filter(([stack]) => stack === home()).map(([, id, r]) => [id, r] as [string, Resource]);
+
+    test('one trail: log-file validation, KMS, CloudWatch Logs, multi-region, global events, S3 and DynamoDB data events on C2/C3 stores', () => {
+      const trails = homeResources('AWS::CloudTrail::Trail');
+      expect(trails).toHaveLength(1);
+      const trail = trails[0][1].Properties!;
+      expect(trail).toMatchObject({ EnableLogFileValidation: true, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, IsLogging: true });
+      expect(trail.KMSKeyId).toBeDefined();
+      expect(trail.CloudWatchLogsLogGroupArn).toBeDefined();
+      expect(trail.CloudWatchLogsRoleArn).toBeDefined();
+      const selectors = trail.EventSelectors as Array<{ IncludeManagementEvents: boolean; DataResources: Array<{ Type: string; Values: unknown[] }> }>;
+      const data = Object.fromEntries(selectors.flatMap((s) => s.DataResources).map((d) => [d.Type, JSON.stringify(d.Values)]));
+      expect(selectors[0].IncludeManagementEvents).toBe(true);
+      expect(data['AWS::S3::Object']).toMatch(/C3StoreBucket.*C2StoreBucket/);
+      expect(data['AWS::S3::Object']).not.toMatch(/C1StoreBucket/);
+      expect(data['AWS::DynamoDB::Table']).toMatch(/C2\w+RecordsTable/);
+    });
+
+    test('the trail bucket: Object Lock COMPLIANCE with the configured retention, versioning, audit key', () => {
+      const [[, bucket]] = homeResources('AWS::S3::Bucket').filter(([, r]) => tagsOf(r)['data-class'] === 'audit');
+      expect(bucket.Properties).toMatchObject({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: built[profile].config.auditObjectLockDays } } },
+        VersioningConfiguration: { Status: 'Enabled' },
+      });
+      const [[trailId, trail]] = homeResources('AWS::CloudTrail::Trail');
+      expect({ trailId, bucket: trail.Properties?.S3BucketName }).toEqual({ trailId, bucket: { Ref: expect.stringMatching(/^AuditTrailRecordBucket/) } });
+    });
+
+    test('at least 14 metric filters on the trail log group, and as many alarms that notify', () => {
+      const trailLogGroup = JSON.stringify((homeResources('AWS::CloudTrail::Trail')[0][1].Properties!.CloudWatchLogsLogGroupArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]);
+      const filters = homeResources('AWS::Logs::MetricFilter').filter(([, f]) => JSON.stringify(f.Properties?.LogGroupName).includes(JSON.parse(trailLogGroup)));
+      const alarms = homeResources('AWS::CloudWatch::Alarm');
+      expect(filters.length).toBeGreaterThanOrEqual(14);
+      expect(alarms.length).toBeGreaterThanOrEqual(filters.length);
+      const topics = homeResources('AWS::SNS::Topic').map(([id]) => id);
+      for (const [id, alarm] of alarms) {
+        const actions = (alarm.Properties?.AlarmActions as Array<{ Ref: string }> | undefined) ?? [];
+        expect({ id, enabled: alarm.Properties?.ActionsEnabled !== false, toTopic: actions.some((a) => topics.includes(a.Ref)) }).toEqual({ id, enabled: true, toTopic: true });
+      }
+    });
+
+    test('root usage (CIS 4.3) is watched only where a root user exists', () => {
+      const rootAlarms = homeResources('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.MetricName === 'RootUsage');
+      expect(rootAlarms).toHaveLength(homePartition(built[profile].config) === 'aws' ? 1 : 0);
+    });
+
+    test('every SNS topic is encrypted with a customer key', () => {
+      const topics = resources(profile, 'AWS::SNS::Topic');
+      expect(topics.length).toBeGreaterThan(0);
+      for (const [stack, id, topic] of topics) {
+        expect({ stack, id, key: (topic.Properties?.KmsMasterKeyId as { 'Fn::GetAtt'?: string[] })?.['Fn::GetAtt']?.[1] }).toEqual({ stack, id, key: 'Arn' });
+      }
+    });
+
+    test('at least three human roles, each MFA-conditioned, sessions of at most an hour, bounded', () => {
+      const roles = homeResources('AWS::IAM::Role').filter(([, r]) => isHumanRole(r));
+      expect(roles.length).toBeGreaterThanOrEqual(3);
+      for (const [id, role] of roles) {
+        const trust = (role.Properties!.AssumeRolePolicyDocument as PolicyDocument).Statement;
+        for (const statement of trust) {
+          expect({ id, condition: statement.Condition }).toEqual({
+            id,
+            condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThan: { 'aws:MultiFactorAuthAge': expect.any(Number) } },
+          });
+          expect(statement.Condition!.NumericLessThan['aws:MultiFactorAuthAge']).toBeLessThanOrEqual(3600);
+        }
+        expect(role.Properties!.MaxSessionDuration).toBeLessThanOrEqual(3600);
+        expect(role.Properties!.PermissionsBoundary).toBeDefined();
+      }
+    });
+
+    test('no policy anywhere allows a service-wide wildcard (bar the key policies\' account-root delegation)', () => {
+      const wildcard = /^(\*|[\w-]+:\*)$/;
+      const offenders = resources(profile).flatMap(([stack, id, r]) =>
+        policyDocumentsOf(r).flatMap((doc) =>
+          doc.Statement.filter((s) => s.Effect === 'Allow' && [s.Action ?? []].flat().some((a) => wildcard.test(a)))
+            .filter((s) => !(r.Type === 'AWS::KMS::Key' && /:root"/.test(JSON.stringify(s.Principal))))
+            .map((s) => `${stack}/${id}: ${JSON.stringify(s.Action)}`),
+        ),
+      );
+      expect(offenders).toEqual([]);
+    });
+
+    test('a Deny on aws:RequestedRegion bounds the human roles', () => {
+      const boundaryIds = homeResources('AWS::IAM::Role').filter(([, r]) => isHumanRole(r)).map(([, r]) => (r.Properties!.PermissionsBoundary as { Ref: string }).Ref);
+      for (const boundaryId of new Set(boundaryIds)) {
+        const [[, boundary]] = homeResources('AWS::IAM::ManagedPolicy').filter(([id]) => id === boundaryId);
+        const denies = (boundary.Properties!.PolicyDocument as PolicyDocument).Statement.filter((s) => s.Effect === 'Deny' && s.Condition?.StringNotEquals?.['aws:RequestedRegion']);
+        expect(denies.length).toBeGreaterThanOrEqual(1);
+        expect(denies[0].Condition!.StringNotEquals['aws:RequestedRegion']).toContain(built[profile].config.homeRegion);
+      }
+    });
+
+    test('IAM Access Analyzer: an account analyzer everywhere, unused access where the partition offers it', () => {
+      const types = homeResources('AWS::AccessAnalyzer::Analyzer').map(([, a]) => a.Properties?.Type).sort();
+      expect(types).toEqual(homePartition(built[profile].config) === 'aws' ? ['ACCOUNT', 'ACCOUNT_UNUSED_ACCESS'] : ['ACCOUNT']);
+    });
+
+    test('every acknowledgement of the audit and access block lands on a construct', () => {
+      const landed = built[profile].acknowledgements.filter((a) => AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS.includes(a.acknowledgement));
+      expect(landed).toHaveLength(AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS.length);
+      for (const { acknowledgement, paths } of landed) expect({ ack: acknowledgement.construct, landed: paths.length }).toEqual({ ack: acknowledgement.construct, landed: 1 });
+    });
+  });
+
   test('the home template can be read with the assertions library', () => {
     const template = Template.fromJSON(templates[profile][built[profile].stacks.home.stackName]);
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
+});
+
+test('the project stays within its budget of 15 distinct acknowledged rule ids', () => {
+  expect(new Set(ACKNOWLEDGEMENTS.map((a) => a.ruleId)).size).toBeLessThanOrEqual(15);
 });

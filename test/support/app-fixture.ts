@@ -43,7 +43,7 @@ export function buildApp(profile: string): BuiltApp {
   const config = shippedConfig(profile);
   const app = new App({ context: shippedContext() });
   const { rules } = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
-  const stacks = createResidencyStacks(app, config, rules);
+  const stacks = createResidencyStacks(app, config, transfers);
   const packs = registerCheckPacks(app);
   const acknowledgements = applyAcknowledgements(app, ACKNOWLEDGEMENTS);
   return { app, config, stacks, packs, acknowledgements };
