@@ -42,7 +42,7 @@ export interface BuiltApp {
 export function buildApp(profile: string): BuiltApp {
   const config = shippedConfig(profile);
   const app = new App({ context: shippedContext() });
-  const { rules } = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
+  const transfers = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
   const stacks = createResidencyStacks(app, config, transfers);
   const packs = registerCheckPacks(app);
   const acknowledgements = applyAcknowledgements(app, ACKNOWLEDGEMENTS);
