@@ -93,7 +93,10 @@ export function ensureGuardExecutable(binary = guardBinaryPath()): void {
     fs.chmodSync(binary, 0o755);
     fs.accessSync(binary, fs.constants.X_OK);
   } catch (err) {
-    throw new Error(`cfn-guard at ${binary} cannot be executed (${err instanceof Error ? err.message : String(err)}); reinstall @cdklabs/cdk-validator-cfnguard or run: chmod +x ${binary}`);
+    throw new Error(
+      `cfn-guard at ${binary} cannot be executed (${err instanceof Error ? err.message : String(err)}); reinstall @cdklabs/cdk-validator-cfnguard or run: chmod +x ${binary}`,
+      { cause: err },
+    );
   }
 }
 
