@@ -19,7 +19,7 @@ export interface CrossBorderChecksProps extends NagPackProps {
    * @default - only `homeRegion`; with neither set no region is allowed and every resource fails
    * `StackRegionAllowed`: a pack without a residency policy must not certify residency
    */
-  readonly allowedRegions?: string[];
+  readonly allowedRegions?: readonly string[];
   /**
    * Longest retention, in days, of a CloudWatch Logs group.
    * @default LOG_RETENTION_CEILING_DAYS (90)
