@@ -7,7 +7,12 @@ import { CliError, type CliIo, defaultIo } from '../lib/cli/io';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  report: {
+    summary: 'write the evidence report (SARIF, control matrix, HTML) into a cloud assembly',
+    load: async () => (await import('../lib/cli/report')).run,
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
