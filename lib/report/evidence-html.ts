@@ -15,7 +15,8 @@ table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
 th,td{border:1px solid #d9e2ec;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f4f8}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.8rem;word-break:break-all}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.8rem;overflow-wrap:anywhere}
+.small{display:block;color:#52606d;font-size:.75rem;margin-top:.15rem}
 .status{font-weight:600;padding:.1rem .4rem;border-radius:4px;white-space:nowrap}
 .status-fail{background:#ffe3e3;color:#8a1c1c}.status-acknowledged{background:#fff3c4;color:#7c5e10}
 .status-pass{background:#e3f9e5;color:#05400a}.status-not-evaluated{background:#e4e7eb;color:#3e4c59}
@@ -43,8 +44,16 @@ const tdCode = (text: string | undefined): string => `<td><code>${escapeHtml(tex
 const tdNum = (n: number | string): string => `<td class="num">${escapeHtml(String(n))}</td>`;
 const tdHtml = (html: string): string => `<td>${html}</td>`;
 
-function where(r: CheckResult): string {
-  return r.templateFile === undefined ? '' : `${r.templateFile}${r.logicalId ? ` › ${r.logicalId}` : ''}`;
+/** The rule as auditors know it, with the id an acknowledgement must use when that differs. */
+function ruleCell(r: CheckResult): string {
+  const ack = r.findingId === r.ruleId ? '' : `<span class="small">acknowledge as <code>${escapeHtml(r.findingId)}</code></span>`;
+  return `<code>${escapeHtml(r.ruleId)}</code>${ack}`;
+}
+
+/** The construct path, and where the resource sits in the synthesized template. */
+function constructCell(r: CheckResult): string {
+  const where = r.templateFile === undefined ? '' : `<span class="small">${escapeHtml(r.templateFile)}${r.logicalId ? ` › ${escapeHtml(r.logicalId)}` : ''}</span>`;
+  return `<code>${escapeHtml(r.constructPath)}</code>${where}`;
 }
 
 export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix): string {
@@ -72,10 +81,10 @@ export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix):
     const count = (result: string): number => qs.filter((q) => q.result === result).length;
     return [td(framework), tdNum(qs.length), tdNum(count('pass')), tdNum(count('acknowledged')), tdNum(count('fail'))];
   });
-  const findingRows = failures.map((r) => [tdCode(r.pack), tdCode(r.findingId), td(r.severity), tdCode(r.constructPath), tdCode(where(r)), td(r.message)]);
+  const findingRows = failures.map((r) => [tdCode(r.pack), tdHtml(ruleCell(r)), td(r.severity), tdHtml(constructCell(r)), td(r.message)]);
   const ackRows = acknowledged.map((r) => [
-    tdCode(r.findingId),
-    tdCode(r.constructPath),
+    tdHtml(ruleCell(r)),
+    tdHtml(constructCell(r)),
     td(r.acknowledgement?.reason),
     td(r.acknowledgement?.owner ?? 'not in the register'),
     td(r.acknowledgement?.reviewBy ?? 'not in the register'),
@@ -124,10 +133,10 @@ ${residencyMapSvg(model)}
 ${table(['Construct', 'Type', 'Data class', 'Region'], classRows, 'No classified stores or keys.')}
 </section>
 <section id="findings"><h2>Findings (${failures.length})</h2>
-${table(['Pack', 'Finding', 'Severity', 'Construct', 'Template', 'What is wrong'], findingRows, 'No findings.')}
+${table(['Pack', 'Rule', 'Severity', 'Construct', 'What is wrong'], findingRows, 'No findings.')}
 </section>
 <section id="acknowledgements"><h2>Acknowledgements (${acknowledged.length})</h2>
-${table(['Finding', 'Construct', 'Reason', 'Owner', 'Review by'], ackRows, 'No acknowledged findings.')}
+${table(['Rule', 'Construct', 'Reason', 'Owner', 'Review by'], ackRows, 'No acknowledged findings.')}
 </section>
 ${
   model.staleAcknowledgements.length > 0

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import { CfnTrail } from 'aws-cdk-lib/aws-cloudtrail';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -63,6 +65,11 @@ describe('CrossBorderChecks', () => {
     const rules = new Set(crossBorderFindings(app).map((f) => f.ruleId));
     expect(rules.has('CrossBorder-DataClassTagged')).toBe(false);
     expect(rules.has('CrossBorder-DataStoreCustomerManagedKey')).toBe(true);
+  });
+
+  test('docs/auditors.md describes every rule', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../docs/auditors.md'), 'utf8');
+    expect(ALL_RULE_IDS.filter((id) => !doc.includes(`\`${id}\``))).toEqual([]);
   });
 
   test('refuses an unknown region or a nonsensical ceiling, naming each problem', () => {
