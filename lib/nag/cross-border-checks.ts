@@ -1,5 +1,5 @@
 import type { CfnResource } from 'aws-cdk-lib';
-import { NagPack, type NagPackProps } from 'cdk-nag';
+import { NagPack, type NagPackProps } from './cdk-nag-core';
 import type { IConstruct } from 'constructs';
 import { CROSS_BORDER_RULES } from './cross-border-rules';
 import type { NagRule } from './nag-rule';

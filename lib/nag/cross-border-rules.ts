@@ -1,4 +1,4 @@
-import { NagMessageLevel } from 'cdk-nag';
+import { NagMessageLevel } from './cdk-nag-core';
 import type { NagRule } from './nag-rule';
 import type { RequirementId } from './requirements';
 import type { ResidencyPolicy } from './residency-policy';

@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import type { CfnResource } from 'aws-cdk-lib';
-import type { NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from './cdk-nag-core';
 
 /** A cdk-nag rule: a pure function of one resource. */
 export type NagRule = (node: CfnResource) => NagRuleResult;

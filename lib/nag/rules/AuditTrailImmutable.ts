@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { findBucket, isJsonObject, isTrue, render } from '../cfn-view';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 

@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { dataClassOf, render } from '../cfn-view';
 import { isKnownDataClass } from '../data-classes';
 import { DATA_STORE_TYPES, KEY_TYPES } from '../data-stores';

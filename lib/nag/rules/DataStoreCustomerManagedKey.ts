@@ -1,5 +1,5 @@
 import type { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { asArray, isCustomerManagedKeyReference, isJsonObject, isTrue, render, type JsonObject } from '../cfn-view';
 import { DATA_STORE_TYPES, isAccessLogTarget } from '../data-stores';
 import { namedAfterFile, type NagRule } from '../nag-rule';

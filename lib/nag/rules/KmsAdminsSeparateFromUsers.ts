@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { render } from '../cfn-view';
 import { KEY_POLICY_TYPES, KMS_ADMIN_ACTIONS, KMS_USAGE_ACTIONS } from '../kms-actions';
 import { namedAfterFile, type NagRule } from '../nag-rule';

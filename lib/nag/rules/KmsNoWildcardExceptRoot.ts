@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { asArray, render } from '../cfn-view';
 import { KEY_POLICY_TYPES } from '../kms-actions';
 import { namedAfterFile, type NagRule } from '../nag-rule';

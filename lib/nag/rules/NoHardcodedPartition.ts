@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { render } from '../cfn-view';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 

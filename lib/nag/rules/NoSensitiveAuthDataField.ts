@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { asArray, isJsonObject, render, type JsonObject } from '../cfn-view';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 import { isSensitiveAuthField } from '../sensitive-auth-fields';

@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 import { replicationRegions } from '../replication';
 import type { ResidencyPolicy } from '../residency-policy';

@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { isTrue, regionOf, render } from '../cfn-view';
 import { HOME_ONLY_CLASSES } from '../data-classes';
 import { namedAfterFile, type NagRule } from '../nag-rule';

@@ -1,4 +1,4 @@
-import { NagRuleCompliance } from 'cdk-nag';
+import { NagRuleCompliance } from '../cdk-nag-core';
 import { regionOf } from '../cfn-view';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 import type { ResidencyPolicy } from '../residency-policy';
