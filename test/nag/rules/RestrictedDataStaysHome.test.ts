@@ -1,5 +1,6 @@
 import { Aws, Fn, Stack } from 'aws-cdk-lib';
 import { AttributeType, Table, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { ACCOUNT, classify, DESTINATION, flaggedBy, homeStack, POLICY } from '../support/nag-fixtures';
@@ -42,6 +43,8 @@ describe('CrossBorder-RestrictedDataStaysHome', () => {
     const destination = new Stack(app, 'Dest', { env: { account: ACCOUNT, region: DESTINATION } });
     classify(new Bucket(destination, 'Desensitized'), 'desensitized');
     classify(new Key(destination, 'TokensKey', { multiRegion: true }), 'C1');
+    // A role carrying a C2 tag (tags flow down from a construct) holds no data itself.
+    classify(new Role(destination, 'Reader', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }), 'C2');
 
     expect(flaggedBy(app, 'RestrictedDataStaysHome')).toEqual([]);
   });
