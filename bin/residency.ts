@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'verify a local copy of the declaration ledger; print its summary or transfer register',
     load: async () => (await import('../lib/cli/ledger')).run,
   },
+  report: {
+    summary: 'write the evidence report (SARIF, control matrix, HTML) into a cloud assembly',
+    load: async () => (await import('../lib/cli/report')).run,
+  },
 };
 
 function usage(): string {

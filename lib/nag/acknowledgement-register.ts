@@ -65,3 +65,9 @@ export function applyAcknowledgements(
     return { acknowledgement, paths: targets.map((t) => t.node.path) };
   });
 }
+
+/**
+ * Control Tower controls (cfn-guard) are acknowledged like pack rules, with the id from
+ * `guardRuleId('CT.CLOUDWATCH.PR.2')` (= `cdk-validator-cfnguard::<guard rule name>`) as `ruleId`.
+ */
+export { guardRuleId } from './guard';

@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { EVIDENCE_FILES, writeEvidenceReport } from '../report/write-evidence-report';
+import { CliError, type CliIo } from './io';
+
+const USAGE = `usage: residency report [CLOUD_ASSEMBLY_DIR] [--strict]
+
+Reads a synthesized cloud assembly (default: cdk.out) and writes into it:
+  ${EVIDENCE_FILES.sarif}       SARIF 2.1.0 for code-scanning tools
+  ${EVIDENCE_FILES.matrixJson}   requirement -> rules -> constructs -> result
+  ${EVIDENCE_FILES.matrixCsv}    the same, one row per construct, for spreadsheets
+  ${EVIDENCE_FILES.html}          the page for auditors
+
+  --strict   exit 1 when an error finding is neither fixed nor acknowledged
+`;
+
+/** `residency report`: the evidence report of a cloud assembly, for auditors and CI. */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const unknown = args.filter((a) => a.startsWith('-') && a !== '--strict');
+  if (unknown.length > 0) throw new CliError(`unknown option ${unknown.join(', ')}\n${USAGE}`, 2);
+  const positional = args.filter((a) => !a.startsWith('-'));
+  if (positional.length > 1) throw new CliError(`expected one cloud assembly directory, got ${positional.length}\n${USAGE}`, 2);
+  const dir = path.resolve(positional[0] ?? 'cdk.out');
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new CliError(`${dir} is not a cloud assembly (no manifest.json); run "npx cdk synth" first`);
+  }
+  let summary;
+  try {
+    summary = writeEvidenceReport(dir);
+  } catch (err) {
+    throw new CliError(`could not build the evidence report from ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  io.stdout(
+    [
+      `evidence written to ${dir}:`,
+      ...summary.files.map((f) => `  ${path.basename(f)}`),
+      `${summary.errorFindings} error finding(s), ${summary.warningFindings} warning(s), ${summary.acknowledged} acknowledged, ${summary.passed} passed, ${summary.stale} stale acknowledgement(s)`,
+      '',
+    ].join('\n'),
+  );
+  return args.includes('--strict') && summary.errorFindings > 0 ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+
+/**
+ * cfn-guard with the AWS Control Tower proactive controls, as this app registers it, and the
+ * catalogue of those controls (CT id, guard rule name, resource types) that acknowledgements and
+ * the evidence report need.
+ *
+ * Conflicts with our design are acknowledged per construct (see `guardRuleId`), never by
+ * disabling a control for the whole app, so every other resource is still checked by it.
+ */
+
+/** The plugin's name; CDK namespaces guard rule ids with it (`cdk-validator-cfnguard::<rule>`). */
+export const GUARD_PLUGIN_NAME = 'cdk-validator-cfnguard';
+
+const PACKAGE_DIR = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
+const CONTROL_TOWER_RULES_DIR = path.join(PACKAGE_DIR, 'rules', 'control-tower', 'cfn-guard');
+
+export interface ControlTowerRule {
+  /** The Control Tower id auditors know, e.g. `CT.CLOUDWATCH.PR.2`. */
+  readonly controlId: string;
+  /** The guard rule name the plugin reports, e.g. `cloudwatch_log_group_retention_period_check`. */
+  readonly ruleName: string;
+  readonly title: string;
+  /** CloudFormation types the control evaluates. */
+  readonly reportsOn: readonly string[];
+}
+
+let catalogue: readonly ControlTowerRule[] | undefined;
+
+/** Every bundled Control Tower control, read from the rule files' headers and messages. */
+export function controlTowerRules(): readonly ControlTowerRule[] {
+  catalogue ??= fs
+    .readdirSync(CONTROL_TOWER_RULES_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.guard'))
+    .sort()
+    .flatMap((file) => parseRuleFile(fs.readFileSync(path.join(CONTROL_TOWER_RULES_DIR, file), 'utf8')));
+  return catalogue;
+}
+
+function parseRuleFile(text: string): ControlTowerRule[] {
+  const ruleName = /^rule (\S+) when is_cfn_template/m.exec(text)?.[1];
+  const message = /\[(CT\.[A-Z0-9-]+\.PR\.\d+)\]:\s*(.+)/.exec(text);
+  const reportsOn = /^# Reports on:\n((?:#\s{2,}\S.*\n)+)/m.exec(text)?.[1];
+  if (ruleName === undefined || message === null) return [];
+  return [
+    {
+      controlId: message[1],
+      ruleName,
+      title: message[2].trim(),
+      reportsOn: (reportsOn ?? '').split('\n').map((line) => line.replace(/^#\s*/, '').trim()).filter((type) => type.includes('::')),
+    },
+  ];
+}
+
+/**
+ * The id to acknowledge a Control Tower control with, from its CT id:
+ * `Validations.of(construct).acknowledge({ id: guardRuleId('CT.CLOUDWATCH.PR.2'), reason })`,
+ * or `ruleId: guardRuleId(...)` in the acknowledgement register. CDK core matches it against the
+ * guard findings of that construct and below; cfn-guard itself has no per-resource suppression
+ * that the Control Tower rules honour.
+ */
+export function guardRuleId(controlId: string): string {
+  const rule = controlTowerRules().find((r) => r.controlId === controlId);
+  if (rule === undefined) {
+    throw new Error(`unknown Control Tower control "${controlId}"; expected an id such as CT.CLOUDWATCH.PR.2`);
+  }
+  return `${GUARD_PLUGIN_NAME}::${rule.ruleName}`;
+}
+
+/** Where the plugin runs cfn-guard from on this machine (the plugin's own platform mapping). */
+export function guardBinaryPath(): string {
+  const platform = os.platform() === 'darwin' ? 'macos' : 'ubuntu';
+  const architecture = os.arch() === 'arm64' ? 'aarch64' : 'x86_64';
+  return path.join(PACKAGE_DIR, 'bin', platform, architecture, 'cfn-guard');
+}
+
+/**
+ * Makes sure the bundled cfn-guard binary can run. npm keeps the executable bit from the package
+ * tarball today, but an install through a tool that drops file modes (some caches, zip artifacts)
+ * would otherwise fail at synth with a bare EACCES from the plugin.
+ */
+export function ensureGuardExecutable(binary = guardBinaryPath()): void {
+  try {
+    fs.accessSync(binary, fs.constants.X_OK);
+    return;
+  } catch {
+    // not executable (or missing): try to fix below
+  }
+  try {
+    fs.chmodSync(binary, 0o755);
+    fs.accessSync(binary, fs.constants.X_OK);
+  } catch (err) {
+    throw new Error(
+      `cfn-guard at ${binary} cannot be executed (${err instanceof Error ? err.message : String(err)}); reinstall @cdklabs/cdk-validator-cfnguard or run: chmod +x ${binary}`,
+      { cause: err },
+    );
+  }
+}
+
+export interface ResidencyGuardOptions {
+  /**
+   * Extra guard rule files or folders of our own.
+   * @default - none: the Control Tower controls only
+   */
+  readonly extraRules?: string[];
+}
+
+/** The cfn-guard validator of this app: every Control Tower control on, none disabled. */
+export function residencyGuardValidator(options: ResidencyGuardOptions = {}): CfnGuardValidator {
+  ensureGuardExecutable();
+  return new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [], rules: options.extraRules ?? [] });
+}

@@ -1,0 +1,18 @@
+import { NagRuleCompliance } from '../cdk-nag-core';
+import { dataClassOf, render } from '../cfn-view';
+import { isKnownDataClass } from '../data-classes';
+import { DATA_STORE_TYPES, KEY_TYPES } from '../data-stores';
+import { namedAfterFile, type NagRule } from '../nag-rule';
+
+/**
+ * Every data store and KMS key carries a `data-class` tag naming a known class (C3, C2, C1 or an
+ * operational class). A global table's replicas must all carry the same class.
+ */
+export default function DataClassTagged(): NagRule {
+  return namedAfterFile(__filename, (node) => {
+    if (!DATA_STORE_TYPES.includes(node.cfnResourceType) && !KEY_TYPES.includes(node.cfnResourceType)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return isKnownDataClass(dataClassOf(render(node))) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  });
+}

@@ -1,0 +1,71 @@
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { CHECKS_METADATA_KEY, type RecordedCheck } from '../nag/register-checks';
+import { recordEvaluation, RECORDABLE_PACKS, type RuleDescription, type RuleOutcome } from '../nag/rule-recorder';
+import type { AssemblyStack } from './cloud-assembly';
+
+/**
+ * Re-runs the recorded NagPacks over the synthesized templates (loaded with `cloudformation-include`,
+ * which rebuilds the same L1 classes the packs inspect) to learn what the validation report leaves
+ * out: every resource each rule applied to and passed, and findings cdk-nag dropped because they
+ * were acknowledged. Outcomes carry the original construct paths.
+ */
+
+export interface Reevaluation {
+  readonly checks: readonly RecordedCheck[];
+  readonly rules: ReadonlyMap<string, RuleDescription>;
+  readonly outcomes: readonly (RuleOutcome & { readonly stack: AssemblyStack; readonly logicalId: string })[];
+  /** What could not be re-evaluated, for the report to say so. */
+  readonly gaps: readonly string[];
+}
+
+const INCLUDE_ID = 'Template';
+
+function isRecordedCheck(value: unknown): value is RecordedCheck {
+  return value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string';
+}
+
+/** The checks recorded by `registerChecks` in the templates' metadata, de-duplicated by name. */
+export function recordedChecks(stacks: readonly AssemblyStack[]): RecordedCheck[] {
+  const byName = new Map<string, RecordedCheck>();
+  for (const stack of stacks) {
+    const recorded = stack.template.Metadata?.[CHECKS_METADATA_KEY];
+    for (const check of Array.isArray(recorded) ? recorded.filter(isRecordedCheck) : []) {
+      if (!byName.has(check.name)) byName.set(check.name, check);
+    }
+  }
+  return [...byName.values()];
+}
+
+export function reevaluate(assemblyDir: string, stacks: readonly AssemblyStack[]): Reevaluation {
+  const checks = recordedChecks(stacks);
+  const gaps: string[] = [];
+  if (checks.length === 0) {
+    gaps.push(`No template records its checks (${CHECKS_METADATA_KEY}); register packs with registerChecks() to get "pass" results.`);
+  }
+  const app = new App({ builtinCloudFormationValidation: false });
+  const included = new Map<Stack, AssemblyStack>();
+  for (const stack of stacks) {
+    const scope = new Stack(app, `S${included.size}`, { env: { account: stack.account, region: stack.region } });
+    try {
+      new CfnInclude(scope, INCLUDE_ID, { templateFile: path.join(assemblyDir, stack.templateFile), preserveLogicalIds: true });
+      included.set(scope, stack);
+    } catch (err) {
+      gaps.push(`${stack.path}: template could not be loaded for re-evaluation (${err instanceof Error ? err.message : String(err)}); only the validation report's findings are shown.`);
+    }
+  }
+  const selections = checks
+    .filter((check) => RECORDABLE_PACKS.includes(check.name))
+    .map((check) => ({ name: check.name, ...(check.policy === undefined ? {} : { crossBorder: check.policy }) }));
+  const { rules, outcomes } = recordEvaluation(app, selections);
+  const byScopeId = new Map([...included.entries()].map(([scope, stack]) => [scope.node.id, stack]));
+  const mapped = outcomes.flatMap((outcome) => {
+    const [scopeId, includeId, logicalId] = outcome.constructPath.split('/');
+    const stack = byScopeId.get(scopeId);
+    if (stack === undefined || includeId !== INCLUDE_ID || logicalId === undefined) return [];
+    const constructPath = stack.constructPathByLogicalId.get(logicalId) ?? `${stack.path}/${logicalId}`;
+    return [{ ...outcome, constructPath, stack, logicalId }];
+  });
+  return { checks, rules, outcomes: mapped, gaps };
+}

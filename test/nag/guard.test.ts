@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { applyAcknowledgements, guardRuleId } from '../../lib/nag/acknowledgement-register';
+import { CrossBorderChecks } from '../../lib/nag/cross-border-checks';
+import { controlTowerRules, ensureGuardExecutable, GUARD_PLUGIN_NAME, residencyGuardValidator } from '../../lib/nag/guard';
+import { readValidationReport } from '../../lib/report/validation-report';
+import { ACCOUNT, HOME, POLICY } from './support/nag-fixtures';
+
+const RETENTION_RULE = 'cloudwatch_log_group_retention_period_check';
+
+describe('Control Tower catalogue', () => {
+  test('reads every bundled control with its guard rule name and resource types', () => {
+    const rules = controlTowerRules();
+    expect(rules.length).toBeGreaterThan(200);
+    expect(rules.find((r) => r.controlId === 'CT.CLOUDWATCH.PR.2')).toEqual({
+      controlId: 'CT.CLOUDWATCH.PR.2',
+      ruleName: RETENTION_RULE,
+      title: 'Require an Amazon CloudWatch log group to be retained for at least one year',
+      reportsOn: ['AWS::Logs::LogGroup'],
+    });
+    expect(new Set(rules.map((r) => r.controlId)).size).toBe(rules.length);
+  });
+
+  test('guardRuleId turns a CT id into the id CDK acknowledges, and refuses unknown ids', () => {
+    expect(guardRuleId('CT.CLOUDWATCH.PR.2')).toBe(`${GUARD_PLUGIN_NAME}::${RETENTION_RULE}`);
+    expect(() => guardRuleId('CT.CLOUDWATCH.PR.99')).toThrow(/unknown Control Tower control "CT.CLOUDWATCH.PR.99"/);
+  });
+});
+
+describe('ensureGuardExecutable', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-bin-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('restores the executable bit a copy without file modes lost', () => {
+    const binary = path.join(dir, 'cfn-guard');
+    fs.writeFileSync(binary, '#!/bin/sh\n', { mode: 0o644 });
+    ensureGuardExecutable(binary);
+    expect(fs.statSync(binary).mode & 0o111).toBe(0o111);
+  });
+
+  test('explains what to do when the binary is missing', () => {
+    expect(() => ensureGuardExecutable(path.join(dir, 'missing'))).toThrow(/cannot be executed.*chmod \+x/);
+  });
+});
+
+describe('residencyGuardValidator at synth', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-synth-'));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  beforeAll(() => {
+    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+    for (const id of ['Acknowledged', 'Plain']) {
+      new LogGroup(new Stack(app, id, { env: { account: ACCOUNT, region: HOME } }), 'Logs', { retention: RetentionDays.ONE_MONTH });
+    }
+    applyAcknowledgements(app.node.findChild('Acknowledged'), [
+      {
+        ruleId: guardRuleId('CT.CLOUDWATCH.PR.2'),
+        construct: 'Logs',
+        reason: 'Operational logs are kept 30 days by design (storage limitation); the audit record is kept immutable for longer.',
+        owner: 'security',
+        reviewBy: '2099-01-01',
+      },
+    ]);
+    // A nag pack with writeSuppressionsToCloudFormation copies every acknowledgement, guard ones included, into the template.
+    Validations.of(app).addPlugins(residencyGuardValidator(), new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
+    app.synth();
+  });
+
+  test('flags a 30-day log group with CT.CLOUDWATCH.PR.2', () => {
+    const guard = readValidationReport(outdir)?.find((p) => p.pluginName === GUARD_PLUGIN_NAME);
+    const retention = guard?.findings.filter((f) => f.ruleName === RETENTION_RULE) ?? [];
+    expect(retention.filter((f) => f.acknowledgement === undefined).map((f) => f.constructPath)).toEqual(['Plain/Logs/Resource']);
+    expect(retention.find((f) => f.constructPath === 'Plain/Logs/Resource')).toMatchObject({
+      severity: 'error',
+      description: expect.stringContaining('[CT.CLOUDWATCH.PR.2]'),
+      templatePath: 'Plain.template.json',
+    });
+  });
+
+  test('an acknowledgement on the construct moves the finding to acknowledged, with its reason, in the report and the template', () => {
+    const guard = readValidationReport(outdir)?.find((p) => p.pluginName === GUARD_PLUGIN_NAME);
+    const acknowledged = guard?.findings.find((f) => f.ruleName === RETENTION_RULE && f.acknowledgement !== undefined);
+    expect(acknowledged).toMatchObject({
+      constructPath: 'Acknowledged/Logs/Resource',
+      acknowledgement: { id: guardRuleId('CT.CLOUDWATCH.PR.2'), reason: expect.stringContaining('30 days by design'), at: 'Acknowledged/Logs' },
+    });
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'Acknowledged.template.json'), 'utf8'));
+    const logGroup = Object.values(template.Resources as Record<string, { Type: string; Metadata?: unknown }>).find((r) => r.Type === 'AWS::Logs::LogGroup');
+    expect(logGroup?.Metadata).toEqual({
+      cdk_nag: { rules_to_suppress: [{ id: guardRuleId('CT.CLOUDWATCH.PR.2'), reason: expect.stringContaining('30 days by design') }] },
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import { App } from 'aws-cdk-lib';
+import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { applyAcknowledgements, type Acknowledgement } from '../../../lib/nag/acknowledgement-register';
+import { CrossBorderChecks } from '../../../lib/nag/cross-border-checks';
+import { guardRuleId, residencyGuardValidator } from '../../../lib/nag/guard';
+import { registerChecks } from '../../../lib/nag/register-checks';
+import { addCompliantStacks } from '../../nag/support/compliant-app';
+import { classify, POLICY } from '../../nag/support/nag-fixtures';
+
+/** Text an auditor's browser must show as text, never run or parse as markup. */
+export const HOSTILE_REASON = 'Backup copy of <Cards>; logs on the source bucket cover access & "reads".';
+
+export const FIXTURE_REGISTER: readonly Acknowledgement[] = [
+  {
+    ruleId: guardRuleId('CT.CLOUDWATCH.PR.2'),
+    construct: 'Gateway',
+    reason: 'Operational logs are kept 30 days by design (storage limitation); the audit record is immutable for longer.',
+    owner: 'security-architecture',
+    reviewBy: '2099-12-31',
+  },
+  { ruleId: 'AwsSolutions-S1', construct: 'CardsBackup', reason: HOSTILE_REASON, owner: 'storage-team', reviewBy: '2099-06-30' },
+  // cdk-nag does not flag the access-log target itself: this one is stale on purpose.
+  { ruleId: 'AwsSolutions-S1', construct: 'AccessLogs', reason: 'The access-log target does not log its own access.', owner: 'storage-team', reviewBy: '2099-06-30' },
+];
+
+/**
+ * Synthesizes the compliant home + destination app, plus one residency breach (C2 data stored in
+ * the destination), with every pack and cfn-guard registered, into `outdir`. Synthesis does not
+ * throw on findings here, so the assembly and its validation report are what a failing CI run leaves.
+ */
+export function synthEvidenceFixture(outdir: string): App {
+  const app = new App({
+    outdir,
+    builtinCloudFormationValidation: false,
+    context: { '@aws-cdk/core:failSynthOnValidationErrors': false },
+  });
+  const { destination } = addCompliantStacks(app);
+  classify(new Bucket(destination, 'LeakedCards', { encryption: BucketEncryption.S3_MANAGED }), 'C2');
+  applyAcknowledgements(app, FIXTURE_REGISTER);
+  const props = { writeSuppressionsToCloudFormation: true };
+  registerChecks(
+    app,
+    new AwsSolutionsChecks(app, props),
+    new NIST80053R5Checks(app, props),
+    new PCIDSS321Checks(app, props),
+    new HIPAASecurityChecks(app, props),
+    new CrossBorderChecks(app, { ...POLICY, ...props }),
+    residencyGuardValidator(),
+  );
+  app.synth();
+  return app;
+}
