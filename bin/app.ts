@@ -9,8 +9,9 @@ import { ConfigError, loadConfig, type ResidencyConfig, selectProfile } from '..
 import { registerCheckPacks } from '../lib/compliance/check-packs';
 import { writeServiceControlPolicy } from '../lib/compliance/service-control-policy';
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
-import { ACKNOWLEDGEMENTS } from '../lib/nag/acknowledgements';
+import { acknowledgementsFor } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
+import { synthWithEvidence } from '../lib/report/write-evidence-report';
 import { loadApprovedTransfers } from '../lib/transfer-rules';
 import { join } from 'node:path';
 
@@ -31,6 +32,7 @@ try {
 }
 
 createResidencyStacks(app, config, transfers);
-registerCheckPacks(app);
-applyAcknowledgements(app, ACKNOWLEDGEMENTS);
-writeServiceControlPolicy(app.synth().directory, config);
+registerCheckPacks(app, config);
+applyAcknowledgements(app, acknowledgementsFor(config));
+// Writes the evidence report (SARIF, control matrix, HTML) even when a check fails, then rethrows.
+writeServiceControlPolicy(synthWithEvidence(app, { register: acknowledgementsFor(config) }).directory, config);

@@ -10,7 +10,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { S3Event } from 'aws-lambda';
+import type { S3Event, SQSEvent } from 'aws-lambda';
 import { appendOnce, LedgerStore } from '../shared/ledger-store';
 import { declarationOf, type DeliveryDestination, destinationRegionOf, parseDestinations } from './destinations';
 
@@ -119,8 +119,16 @@ async function replicationReceipts(event: S3Event): Promise<void> {
   }
 }
 
-export const handler = async (event: ObjectCreatedEvent | S3Event): Promise<void> => {
-  if ('Records' in event) return replicationReceipts(event);
+/** S3 replication notifications, delivered through the replication-events queue. */
+export function s3EventsOf(event: SQSEvent): S3Event[] {
+  return event.Records.map((message) => JSON.parse(message.body) as S3Event).filter((body) => Array.isArray(body.Records));
+}
+
+export const handler = async (event: ObjectCreatedEvent | SQSEvent): Promise<void> => {
+  if ('Records' in event) {
+    for (const s3Event of s3EventsOf(event)) await replicationReceipts(s3Event);
+    return;
+  }
   if (event['detail-type'] === 'Object Created') return push(event);
   throw new Error(`unsupported event: ${JSON.stringify(event).slice(0, 200)}`);
 };

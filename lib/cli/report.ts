@@ -1,5 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadConfig, selectProfile } from '../config';
+import type { Acknowledgement } from '../nag/acknowledgement-register';
+import { acknowledgementsFor } from '../nag/acknowledgements';
 import { EVIDENCE_FILES, writeEvidenceReport } from '../report/write-evidence-report';
 import { CliError, type CliIo } from './io';
 
@@ -13,6 +16,18 @@ Reads a synthesized cloud assembly (default: cdk.out) and writes into it:
 
   --strict   exit 1 when an error finding is neither fixed nor acknowledged
 `;
+
+/**
+ * The acknowledgement register (owners, review dates) of the project in `projectDir`, from its
+ * cdk.json profile; empty when there is none, so the report still shows the reasons in the templates.
+ */
+function registerOfProject(projectDir: string): Acknowledgement[] {
+  const cdkJson = path.join(projectDir, 'cdk.json');
+  if (!fs.existsSync(cdkJson)) return [];
+  const context = (JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const profile = selectProfile(context['residency:profiles'], context['residency:profile']);
+  return acknowledgementsFor(loadConfig(profile.raw, `${cdkJson} profile ${profile.name}`));
+}
 
 /** `residency report`: the evidence report of a cloud assembly, for auditors and CI. */
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -30,7 +45,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let summary;
   try {
-    summary = writeEvidenceReport(dir);
+    summary = writeEvidenceReport(dir, { register: registerOfProject(process.cwd()) });
   } catch (err) {
     throw new CliError(`could not build the evidence report from ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }

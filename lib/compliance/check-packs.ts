@@ -1,19 +1,36 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack, PCIDSS321Checks } from 'cdk-nag';
+import type { ResidencyConfig } from '../config';
+import { CrossBorderChecks } from '../nag/cross-border-checks';
+import { residencyGuardValidator } from '../nag/guard';
+import { registerChecks } from '../nag/register-checks';
+
+export interface RegisteredChecks {
+  /** The cdk-nag packs: the four standard ones and our CrossBorder pack. */
+  readonly packs: NagPack[];
+}
 
 /**
- * Registers the standard cdk-nag packs on the app as validation plugins. Acknowledgements are
- * written into the templates' Metadata (`cdk_nag.rules_to_suppress`) so a reviewer reading only the
- * synthesized template sees every exception and its reason.
+ * Registers every check on the app as a validation plugin: cdk-nag AwsSolutions, NIST 800-53 R5,
+ * PCI DSS 3.2.1 and HIPAA Security, our CrossBorder pack (residency, retention ceiling, MFA, key
+ * separation, immutable audit...), and cfn-guard with the AWS Control Tower proactive rules.
+ * Acknowledgements are written into the templates' Metadata (`cdk_nag.rules_to_suppress`) so a
+ * reviewer reading only the synthesized template sees every exception and its reason.
  */
-export function registerCheckPacks(app: App): NagPack[] {
+export function registerCheckPacks(app: App, config: ResidencyConfig): RegisteredChecks {
   const props = { verbose: true, writeSuppressionsToCloudFormation: true };
   const packs: NagPack[] = [
     new AwsSolutionsChecks(app, props),
     new NIST80053R5Checks(app, props),
     new PCIDSS321Checks(app, props),
     new HIPAASecurityChecks(app, props),
+    new CrossBorderChecks(app, {
+      ...props,
+      homeRegion: config.homeRegion,
+      allowedRegions: [config.homeRegion, ...config.allowedDestinationRegions],
+      maxLogRetentionDays: config.logRetentionDays,
+    }),
   ];
-  Validations.of(app).addPlugins(...packs);
-  return packs;
+  registerChecks(app, ...packs, residencyGuardValidator());
+  return { packs };
 }

@@ -2,6 +2,7 @@ import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { sendEventsToEventBridge } from './bucket-events';
 import { tagClassified } from './data-classes';
 
 export interface AccessLogsBucketProps {
@@ -50,6 +51,7 @@ export class AccessLogsBucket extends Construct {
         },
       ],
     });
+    sendEventsToEventBridge(this.bucket);
     tagClassified(this.bucket, 'access-logs', props.residency);
   }
 }

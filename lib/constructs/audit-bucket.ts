@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OBJECT_LOCK_CEILING_DAYS } from '../config';
 import { deliverAccessLogs } from './access-logs-bucket';
+import { sendEventsToEventBridge } from './bucket-events';
 import { tagClassified } from './data-classes';
 
 /** Reading the record: bucket-level listing and configuration, never any write or delete. */
@@ -111,6 +112,7 @@ export class AuditBucket extends Construct {
 
     const readers = [...(props.readers ?? [])];
     if (readers.length > 0) this.allowReaders(readers, props.encryptionKey);
+    sendEventsToEventBridge(this.bucket);
     tagClassified(this.bucket, 'audit', props.residency);
   }
 

@@ -3,8 +3,10 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { type ClassTag, tagClassified } from './data-classes';
+import { ManagedPolicyRole } from './managed-policy-role';
 
 export interface ClassBackupProps {
   /** Class of what is backed up; the vault uses that class's key. */
@@ -28,6 +30,49 @@ export interface ClassBackupProps {
  * that a table deletion cannot take with it.
  */
 export class ClassBackup extends Construct {
+  /**
+   * The role AWS Backup assumes: what AWSBackupServiceRolePolicyForBackup allows for DynamoDB,
+   * narrowed to these tables, this vault and this class key (the AWS-managed policy covers every
+   * table and key in the account).
+   */
+  private backupRole(props: ClassBackupProps): ManagedPolicyRole {
+    const role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      description: `AWS Backup of the ${props.dataClass} tables into their vault`,
+    });
+    const tableArns = props.tables.map((t) => t.tableArn);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DescribeTable', 'dynamodb:CreateBackup', 'dynamodb:StartAwsBackupJob', 'dynamodb:ListTagsOfResource'],
+        resources: tableArns,
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:DescribeBackup', 'dynamodb:DeleteBackup'], resources: tableArns.map((arn) => `${arn}/backup/*`) }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['backup:DescribeBackupVault', 'backup:CopyIntoBackupVault'], resources: [this.vault.backupVaultArn] }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: [props.encryptionKey.keyArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:CreateGrant'],
+        resources: [props.encryptionKey.keyArn],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.encryptionKey.keyArn],
+        conditions: { StringLike: { 'kms:ViaService': ['dynamodb.*', 'backup.*'] } },
+      }),
+    );
+    // Backup discovers resources by tag; tag:GetResources has no resource-level scoping.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }));
+    return role;
+  }
+
   public readonly vault: backup.BackupVault;
   public readonly plan: backup.BackupPlan;
 
@@ -52,6 +97,8 @@ export class ClassBackup extends Construct {
     );
     this.plan.addSelection('Tables', {
       resources: props.tables.map((table) => backup.BackupResource.fromDynamoDbTable(table)),
+      // Without policy updates: the selection would otherwise attach the account-wide AWS-managed policy.
+      role: this.backupRole(props).withoutPolicyUpdates(),
     });
   }
 }

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { deliverAccessLogs } from './access-logs-bucket';
+import { sendEventsToEventBridge } from './bucket-events';
 import { type ClassTag, tagClassified } from './data-classes';
 import { grantObjectRead, grantObjectWrite } from './grants';
 
@@ -95,13 +96,7 @@ export class ClassifiedBucket extends Construct {
       ],
     });
     deliverAccessLogs(this, this.bucket, props.accessLogsBucket, props.accessLogsPrefix ?? `${props.dataClass}/`);
-    if (props.eventBridgeEnabled ?? true) {
-      // Set on the L1 resource: the L2 flag deploys a notifications custom resource (a Lambda function
-      // with an inline policy) just to flip this one property, which CloudFormation can set directly.
-      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
-        eventBridgeConfiguration: { eventBridgeEnabled: true },
-      };
-    }
+    if (props.eventBridgeEnabled ?? true) sendEventsToEventBridge(this.bucket);
     tagClassified(this.bucket, props.dataClass, props.residency);
   }
 

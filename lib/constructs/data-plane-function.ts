@@ -85,6 +85,9 @@ export class DataPlaneFunction extends Construct {
       encryptionMasterKey: props.environmentKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Declares this queue a dead-letter queue (what CT.SQS.PR.1 looks for on a queue without a
+      // redrive policy of its own). It holds failed events: object references, never records.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     tagClassified(this.deadLetterQueue, 'logs', props.residency);
 
@@ -92,12 +95,10 @@ export class DataPlaneFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role: ${props.description}`,
     });
-    // Writing to its own log group only (the managed AWSLambdaBasicExecutionRole allows every group).
+    // Writing to its own log group only (the managed AWSLambdaBasicExecutionRole allows every group);
+    // the group's ARN attribute ends in ':*', which covers its streams.
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroup.logGroupArn, `${this.logGroup.logGroup.logGroupArn}:log-stream:*`],
-      }),
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroup.logGroupArn] }),
     );
     if (props.vpc) {
       // ENI management for VPC placement; EC2 does not support resource-level scoping of Create/Describe.

@@ -45,7 +45,6 @@ export class DeclarationLedger extends Construct {
       residency: props.residency,
       accessLogsBucket: props.accessLogsBucket,
       accessLogsPrefix: 'ledger/',
-      eventBridgeEnabled: false,
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
     });

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DATA_CLASSES, type DataClass } from '../config';
 import { tagClassified } from './data-classes';
+import { limitGrantsToAwsServices } from './key-policies';
 
 /**
  * Actions that administer a key without touching data. Deliberately excludes `kms:CreateGrant`
@@ -143,7 +144,10 @@ export class KeyHierarchy extends Construct {
     tagClassified(this.tokenKey, 'C2', props.residency);
     this.ownKeys.push(this.tokenKey);
 
-    for (const key of this.ownKeys) this.separateDuties(key);
+    for (const key of this.ownKeys) {
+      this.separateDuties(key);
+      limitGrantsToAwsServices(key);
+    }
   }
 
   /** The key of a data class; throws for a class this hierarchy was not built with. */

@@ -4,6 +4,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -13,6 +15,7 @@ import { bucketArnOf } from './bucket-names';
 import { tagClassified } from './data-classes';
 import { DataPlaneFunction } from './data-plane-function';
 import { ManagedPolicyRole } from './managed-policy-role';
+import type { PrivateNetwork } from './private-network';
 import type { TransferGateway } from './transfer-gateway';
 import { OUTBOUND_PREFIX } from './transfer-gateway';
 
@@ -29,6 +32,8 @@ export interface DeliveryTarget {
 
 export interface TransferDeliveryProps {
   readonly gateway: TransferGateway;
+  /** The private network: delivery runs in it unless a destination is in another partition (push needs the internet). */
+  readonly network: PrivateNetwork;
   readonly targets: readonly DeliveryTarget[];
   /** Name of the outbound bucket (fixed, see bucket-names.ts). */
   readonly outboundBucketName: string;
@@ -65,6 +70,37 @@ export class TransferDelivery extends Construct {
       });
       tagClassified(secret, 'C1', props.residency);
       this.credentials.push(secret);
+      // Monthly rotation of the access key: a new key is created with the current one, tested in
+      // the other partition, made current, and the old one deleted.
+      const rotation = new DataPlaneFunction(this, `Rotate-${target.region}`, {
+        entry: join(__dirname, '..', '..', 'lambda', 'credential-rotation', 'handler.ts'),
+        description: `Rotates the ${target.region} partition access key used for cross-partition delivery`,
+        environmentKey: gateway.outboundKey,
+        logsKey: props.logsKey,
+        logRetentionDays: props.logRetentionDays,
+        residency: props.residency,
+        timeout: Duration.minutes(1),
+        reservedConcurrentExecutions: 1,
+        environment: { DESTINATION_REGION: target.region },
+      });
+      new secretsmanager.RotationSchedule(this, `Rotation-${target.region}`, {
+        // A reference without its key: the schedule would otherwise grant key use in the key policy,
+        // which names the rotation role while the secret depends on the key (a dependency cycle).
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, `CredentialsRef-${target.region}`, secret.secretFullArn ?? secret.secretArn),
+        rotationLambda: rotation.function,
+        automaticallyAfter: Duration.days(30),
+      });
+      // Only this secret's rotation may invoke the function (CT.LAMBDA.PR.2: no unscoped service invoke).
+      for (const child of rotation.function.node.findAll()) {
+        if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') child.sourceArn = secret.secretArn;
+      }
+      rotation.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [gateway.outboundKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
+        }),
+      );
       return { region: target.region, bucket: target.bucketName, method: 'cross-partition-push', credentialsSecretArn: secret.secretArn };
     });
 
@@ -76,6 +112,7 @@ export class TransferDelivery extends Construct {
       logRetentionDays: props.logRetentionDays,
       residency: props.residency,
       timeout: Duration.minutes(5),
+      vpc: pushed.length === 0 ? props.network.vpc : undefined,
       environment: {
         DESTINATIONS: JSON.stringify(destinations),
         OUTBOUND_PREFIX,
@@ -128,21 +165,48 @@ export class TransferDelivery extends Construct {
 
     if (replicated.length > 0) {
       this.replicationRole = this.replicate(props, replicated);
-      // Replication completion/failure events reach the function directly (EventBridge does not carry them).
-      const outbound = gateway.outbound.bucket.node.defaultChild as s3.CfnBucket;
-      const permission = new lambda.CfnPermission(this, 'ReplicationEventsPermission', {
-        action: 'lambda:InvokeFunction',
-        functionName: this.function.function.functionArn,
-        principal: 's3.amazonaws.com',
-        sourceAccount: stack.account,
-        sourceArn: bucketArnOf(props.outboundBucketName),
+      // Replication completion/failure events are S3 notifications (EventBridge does not carry them).
+      // They go to an encrypted queue the function consumes: a queue policy scoped to this bucket by
+      // name, rather than a function permission that would have to name the bucket resource.
+      const events = new sqs.Queue(this, 'ReplicationEvents', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: gateway.outboundKey,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        visibilityTimeout: Duration.minutes(30),
+        deadLetterQueue: { queue: this.function.deadLetterQueue, maxReceiveCount: 5 },
       });
-      outbound.addDependency(permission);
+      tagClassified(events, 'C1', props.residency);
+      const sourceConditions = {
+        ArnLike: { 'aws:SourceArn': bucketArnOf(props.outboundBucketName) },
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      };
+      const queuePolicy = new sqs.QueuePolicy(this, 'ReplicationEventsPolicy', { queues: [events] });
+      queuePolicy.document.addStatements(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [events.queueArn],
+          conditions: sourceConditions,
+        }),
+      );
+      gateway.outboundKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'S3ReplicationEventsToQueue',
+          principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: sourceConditions,
+        }),
+      );
+      this.function.function.addEventSource(new sources.SqsEventSource(events, { batchSize: 10, reportBatchItemFailures: false }));
+      const outbound = gateway.outbound.bucket.node.defaultChild as s3.CfnBucket;
+      outbound.addDependency(queuePolicy.node.defaultChild as sqs.CfnQueuePolicy);
       outbound.notificationConfiguration = {
         eventBridgeConfiguration: { eventBridgeEnabled: true },
-        lambdaConfigurations: ['s3:Replication:OperationCompletedReplication', 's3:Replication:OperationFailedReplication'].map((event) => ({
+        queueConfigurations: ['s3:Replication:OperationCompletedReplication', 's3:Replication:OperationFailedReplication'].map((event) => ({
           event,
-          function: this.function.function.functionArn,
+          queue: events.queueArn,
           filter: { s3Key: { rules: [{ name: 'prefix', value: OUTBOUND_PREFIX }] } },
         })),
       };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ClassifiedBucket } from './classified-bucket';
 import { ClassifiedTable } from './classified-table';
 import { tagClassified } from './data-classes';
+import { limitGrantsToAwsServices } from './key-policies';
 import { DataPlaneFunction } from './data-plane-function';
 import { DeclarationLedger } from './declaration-ledger';
 import type { KeyHierarchy } from './key-hierarchy';
@@ -92,6 +93,7 @@ export class TransferGateway extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     tagClassified(this.outboundKey, 'C1', props.residency);
+    limitGrantsToAwsServices(this.outboundKey);
     // EventBridge delivers undeliverable events to the encrypted dead-letter queue.
     this.outboundKey.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -57,13 +57,35 @@ export function applyAcknowledgements(
   root: IConstruct,
   register: readonly Acknowledgement[],
 ): AppliedAcknowledgement[] {
-  return register.map((acknowledgement) => {
-    const targets = findInStacks(root, acknowledgement.construct);
-    for (const target of targets) {
-      Validations.of(target).acknowledge({ id: acknowledgement.ruleId, reason: acknowledgement.reason });
+  return register.flatMap((acknowledgement) => {
+    const byStack = new Map<Stack, IConstruct[]>();
+    for (const target of findInStacks(root, acknowledgement.construct)) {
+      const stack = Stack.of(target);
+      byStack.set(stack, [...(byStack.get(stack) ?? []), target]);
     }
-    return { acknowledgement, paths: targets.map((t) => t.node.path) };
+    if (byStack.size === 0) return [{ acknowledgement, paths: [] }];
+    return [...byStack].map(([stack, targets]) => {
+      const resolved = { ...acknowledgement, ruleId: resolveRuleId(acknowledgement.ruleId, stack) };
+      for (const target of targets) Validations.of(target).acknowledge({ id: resolved.ruleId, reason: resolved.reason });
+      return { acknowledgement: resolved, paths: targets.map((t) => t.node.path) };
+    });
   });
+}
+
+/**
+ * Finding ids that name generated values are written with placeholders, resolved per stack:
+ * `{region}` is the stack's region, `{logical:<stack-relative path>}` the CloudFormation logical id
+ * of the resource at that path (as cdk-nag prints it inside `<...>`). A placeholder that names no
+ * resource is left as it is, so the acknowledgement matches nothing and the suite reports it stale.
+ */
+export function resolveRuleId(ruleId: string, stack: Stack): string {
+  return ruleId
+    .replace(/\{region\}/g, stack.region)
+    .replace(/\{logical:([^}]+)\}/g, (placeholder, path: string) => {
+      let current: IConstruct | undefined = stack;
+      for (const id of path.split('/')) current = current?.node.tryFindChild(id);
+      return current instanceof CfnElement ? stack.getLogicalId(current) : placeholder;
+    });
 }
 
 /**

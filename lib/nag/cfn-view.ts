@@ -123,7 +123,8 @@ export function dataClassOf(resource: RenderedResource): unknown {
 /**
  * Finds the S3 bucket a bucket reference points at: a `Ref`/`Fn::GetAtt` to a bucket of the same
  * stack, or a name or ARN (literal, or joined with `${AWS::Partition}`) naming a bucket declared
- * with that literal name anywhere in the app.
+ * with that name anywhere in the app. A name may carry `${AWS::AccountId}`: it then matches a bucket
+ * whose name is written the same way (stacks of one account derive the same name), never a guess.
  */
 export function findBucket(node: IConstruct, reference: unknown): CfnResource | undefined {
   const logicalId = referencedLogicalId(reference);
@@ -134,8 +135,10 @@ export function findBucket(node: IConstruct, reference: unknown): CfnResource | 
   const name = intrinsicText(reference)
     .replace(/^arn:(?:\$\{AWS::Partition\}|[^:$]+):s3:::/, '')
     .split('/')[0];
-  if (name === '' || name.includes('${')) return undefined;
-  return appResources(node).find((r) => r.cfnResourceType === 'AWS::S3::Bucket' && render(r).properties.BucketName === name);
+  if (name === '' || name.replace(/\$\{AWS::AccountId\}/g, '').includes('${')) return undefined;
+  return appResources(node).find(
+    (r) => r.cfnResourceType === 'AWS::S3::Bucket' && intrinsicText(render(r).properties.BucketName ?? '${?}') === name,
+  );
 }
 
 /** True for `true` or `"true"`, the two forms CloudFormation accepts for a boolean. */

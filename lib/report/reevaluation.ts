@@ -44,10 +44,13 @@ export function reevaluate(assemblyDir: string, stacks: readonly AssemblyStack[]
   if (checks.length === 0) {
     gaps.push(`No template records its checks (${CHECKS_METADATA_KEY}); register packs with registerChecks() to get "pass" results.`);
   }
-  const app = new App({ builtinCloudFormationValidation: false });
+  // A scratch app only for re-running the packs: no metadata resource of its own (the included
+  // templates already carry the CLI's CDKMetadata), never synthesized.
+  const app = new App({ builtinCloudFormationValidation: false, analyticsReporting: false, autoSynth: false });
   const included = new Map<Stack, AssemblyStack>();
-  for (const stack of stacks) {
-    const scope = new Stack(app, `S${included.size}`, { env: { account: stack.account, region: stack.region } });
+  for (const [index, stack] of stacks.entries()) {
+    // Named by position, not by how many loaded: a template that fails to load must not make the next reuse its name.
+    const scope = new Stack(app, `S${index}`, { env: { account: stack.account, region: stack.region } });
     try {
       new CfnInclude(scope, INCLUDE_ID, { templateFile: path.join(assemblyDir, stack.templateFile), preserveLogicalIds: true });
       included.set(scope, stack);

@@ -6,6 +6,7 @@ import { AccessLogsBucket } from '../constructs/access-logs-bucket';
 import { landingBucketName } from '../constructs/bucket-names';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { RESIDENCY_TAG, tagClassified } from '../constructs/data-classes';
+import { limitGrantsToAwsServices } from '../constructs/key-policies';
 
 export interface DestinationStackProps extends StackProps {
   readonly config: ResidencyConfig;
@@ -39,6 +40,7 @@ export class DestinationStack extends Stack {
       alias: `alias/${config.projectName}/landing`,
     });
     tagClassified(this.landingKey, 'C1', destinationRegion);
+    limitGrantsToAwsServices(this.landingKey);
 
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
       residency: destinationRegion,

@@ -169,6 +169,7 @@ export class HomeDataStack extends Stack {
     });
     this.delivery = new TransferDelivery(this, 'Delivery', {
       gateway: this.gateway,
+      network: this.network,
       outboundBucketName: outboundName,
       targets: config.allowedDestinationRegions.map((region) => ({
         region,

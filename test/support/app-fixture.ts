@@ -5,7 +5,7 @@ import type { NagPack } from 'cdk-nag';
 import { loadConfig, type ResidencyConfig } from '../../lib/config';
 import { registerCheckPacks } from '../../lib/compliance/check-packs';
 import { applyAcknowledgements, type AppliedAcknowledgement } from '../../lib/nag/acknowledgement-register';
-import { ACKNOWLEDGEMENTS } from '../../lib/nag/acknowledgements';
+import { acknowledgementsFor } from '../../lib/nag/acknowledgements';
 import { createResidencyStacks, type ResidencyStacks } from '../../lib/residency-app';
 import { loadApprovedTransfers } from '../../lib/transfer-rules';
 
@@ -44,8 +44,8 @@ export function buildApp(profile: string): BuiltApp {
   const app = new App({ context: shippedContext() });
   const transfers = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
   const stacks = createResidencyStacks(app, config, transfers);
-  const packs = registerCheckPacks(app);
-  const acknowledgements = applyAcknowledgements(app, ACKNOWLEDGEMENTS);
+  const { packs } = registerCheckPacks(app, config);
+  const acknowledgements = applyAcknowledgements(app, acknowledgementsFor(config));
   return { app, config, stacks, packs, acknowledgements };
 }
 
