@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, FeatureFlags } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,6 +10,25 @@ import type { DataPlaneFunction } from './data-plane-function';
 import { grantObjectWrite, grantPrefixList } from './grants';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
+
+/**
+ * The map's result writer, with its permissions scoped to the results prefix: CDK's grants
+ * `s3:PutObject` on the whole bucket, which here holds raw C2 records.
+ */
+class PrefixScopedResultWriter extends sfn.ResultWriterV2 {
+  constructor(private readonly scoped: { bucket: s3.IBucket; prefix: string }) {
+    super(scoped);
+  }
+
+  public override providePolicyStatements(): iam.PolicyStatement[] {
+    return [
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        resources: [this.scoped.bucket.arnForObjects(`${this.scoped.prefix}*`)],
+      }),
+    ];
+  }
+}
 
 export interface BackfillStateMachineProps {
   /** The gateway function each batch runs through (the same code as the live path). */
@@ -70,10 +90,17 @@ export class BackfillStateMachine extends Construct {
       }),
       maxConcurrency: props.maxConcurrency ?? 8,
       toleratedFailurePercentage: tolerated,
-      resultWriterV2: new sfn.ResultWriterV2({ bucket: props.rawBucket, prefix: props.resultsPrefix }),
+      resultWriterV2: new PrefixScopedResultWriter({ bucket: props.rawBucket, prefix: props.resultsPrefix }),
       label: 'Backfill',
     });
     map.itemProcessor(invoke);
+    // Without this flag CDK drops `resultWriterV2`, and failed batches would go unreported.
+    this.node.addValidation({
+      validate: () =>
+        FeatureFlags.of(this).isEnabled(cxapi.STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2)
+          ? []
+          : [`BackfillStateMachine needs the feature flag "${cxapi.STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2}": true in cdk.json, or the map's results are not written`],
+    });
 
     const logs = new ShortRetentionLogGroup(this, 'Logs', {
       encryptionKey: props.logsKey,

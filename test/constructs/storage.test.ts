@@ -79,7 +79,17 @@ describe('ClassifiedBucket', () => {
     const role = new iam.Role(s, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     b.grantRead(role);
     Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt']), Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^K'), 'Arn'] } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['s3:GetObject', 's3:GetObjectVersion'] }),
+          Match.objectLike({
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^K'), 'Arn'] },
+            // Key use only through S3: the grant does not let the reader decrypt anything else.
+            Condition: { StringEquals: { 'kms:ViaService': Match.anyValue() } },
+          }),
+        ]),
+      },
     });
   });
 });

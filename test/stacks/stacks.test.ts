@@ -1,4 +1,7 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { partitionOf } from '../../lambda/core/regions';
 import { homePartition } from '../../lib/config';
 import { AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS, acknowledgementsFor } from '../../lib/nag/acknowledgements';
 import { baseRuleId } from '../../lib/nag/acknowledgement-checks';
@@ -11,11 +14,13 @@ type PolicyDocument = { Statement: Statement[] };
 const PROFILES = ['default', 'sg-home'] as const;
 const built: Record<string, BuiltApp> = {};
 const templates: Record<string, Record<string, { Resources: Record<string, Resource> }>> = {};
+const assemblyDirs: Record<string, string> = {};
 
 beforeAll(() => {
   for (const profile of PROFILES) {
     built[profile] = buildApp(profile);
     const assembly = built[profile].app.synth();
+    assemblyDirs[profile] = assembly.directory;
     templates[profile] = Object.fromEntries(
       allStacks(built[profile]).map((stack) => [stack.stackName, assembly.getStackArtifact(stack.artifactId).template]),
     );
@@ -264,11 +269,91 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
   test('the home template can be read with the assertions library', () => {
     const template = Template.fromJSON(templates[profile][built[profile].stacks.home.stackName]);
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    // Two classified record tables, plus the gateway's idempotency, headcount and ledger-head tables.
+    template.resourceCountIs('AWS::DynamoDB::Table', 5);
   });
 });
 
 test.each(PROFILES)('the %s profile stays within the budget of 15 distinct acknowledged rules', (profile) => {
   const rules = new Set(acknowledgementsFor(built[profile].config).map((a) => baseRuleId(a.ruleId)));
   expect(rules.size).toBeLessThanOrEqual(15);
+});
+
+describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
+  const home = () => Object.entries(templates[profile][built[profile].stacks.home.stackName].Resources);
+  const ofType = (type: string) => home().filter(([, r]) => r.Type === type);
+
+  test('project functions run a current Node.js runtime with KMS-encrypted environments, tracing and explicit log groups', () => {
+    const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties?.Handler === 'index.handler');
+    expect(functions.length).toBeGreaterThanOrEqual(2);
+    for (const [id, f] of functions) {
+      expect({ id, runtime: f.Properties?.Runtime }).toEqual({ id, runtime: 'nodejs24.x' });
+      expect(f.Properties).toMatchObject({ KmsKeyArn: expect.anything(), TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
+      expect(f.Properties?.DeadLetterConfig).toMatchObject({ TargetArn: expect.anything() });
+    }
+  });
+
+  test('the raw-data gateway runs in the private network; that network has no route to the internet', () => {
+    const [, gateway] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('GatewayFunction'))!;
+    expect(gateway.Properties?.VpcConfig).toBeDefined();
+    expect(ofType('AWS::EC2::InternetGateway')).toHaveLength(0);
+    expect(ofType('AWS::EC2::NatGateway')).toHaveLength(0);
+  });
+
+  test('a Step Functions state machine runs a DISTRIBUTED map over the raw prefix, tolerating no failure silently', () => {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0];
+    const definition = JSON.stringify(machine.Properties?.DefinitionString);
+    expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(definition).toContain('ResultWriter');
+    expect(definition).toContain('raw/');
+  });
+
+  test('the ledger bucket has Object Lock in COMPLIANCE mode and entries can only be written once', () => {
+    const ledger = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('GatewayLedgerStore'))!;
+    expect(ledger[1].Properties).toMatchObject({ ObjectLockEnabled: true, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE' } } } });
+    const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties).includes('LedgerEntriesAreWrittenOnce'));
+    expect(JSON.stringify(policy?.[1].Properties)).toContain('s3:if-none-match');
+  });
+
+  test('replication, where used, copies only the outbound prefix of allowed regions, with the destination key, never from C2/C3 stores', () => {
+    const { config } = built[profile];
+    for (const [id, bucket] of ofType('AWS::S3::Bucket')) {
+      const replication = bucket.Properties?.ReplicationConfiguration as { Rules: Array<{ Filter: { Prefix: string }; Destination: { EncryptionConfiguration?: unknown } }> } | undefined;
+      if (!replication) continue;
+      expect(id).toMatch(/^GatewayOutbound/);
+      for (const rule of replication.Rules) {
+        const region = rule.Filter.Prefix.match(/^outbound\/([a-z0-9-]+)\/$/)?.[1];
+        expect(config.allowedDestinationRegions).toContain(region);
+        expect(rule.Destination.EncryptionConfiguration).toBeDefined();
+      }
+    }
+    const sameRegionPartition = config.allowedDestinationRegions.some((r) => partitionOf(r) === partitionOf(config.homeRegion));
+    expect(ofType('AWS::S3::Bucket').some(([, b]) => b.Properties?.ReplicationConfiguration !== undefined)).toBe(sameRegionPartition);
+  });
+
+  test('cross-partition destinations get a push function and a rotating credentials secret under a customer key', () => {
+    const { config } = built[profile];
+    const pushed = config.allowedDestinationRegions.filter((r) => partitionOf(r) !== partitionOf(config.homeRegion));
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(pushed.length);
+    expect(ofType('AWS::SecretsManager::RotationSchedule')).toHaveLength(pushed.length);
+    for (const [, secret] of ofType('AWS::SecretsManager::Secret')) expect(secret.Properties?.KmsKeyId).toBeDefined();
+  });
+
+  test('transfer rules ship as reviewable configuration, and CAC headcount alarms act', () => {
+    const [, gateway] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('GatewayFunction'))!;
+    const rules = JSON.parse((gateway.Properties?.Environment as { Variables: Record<string, string> }).Variables.TRANSFER_RULES) as Array<{ id: string }>;
+    expect(rules.map((r) => r.id).sort()).toEqual(profile === 'default' ? ['sg-settlement'] : ['eu-refunds', 'us-chargebacks']);
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.MetricName === 'DistinctSubjects');
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    for (const [, alarm] of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
+  });
+
+  test('every function bundle stays under 1 MiB', () => {
+    const assets = readdirSync(assemblyDirs[profile]).filter((d) => d.startsWith('asset.'));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      const bundle = join(assemblyDirs[profile], asset, 'index.js');
+      if (existsSync(bundle)) expect({ asset, bytes: statSync(bundle).size < 1024 * 1024 }).toEqual({ asset, bytes: true });
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { compileTransferRule, type DesensitizePlan } from '../../../lambda/core/
 import { tokenKeyFromHex, type TokenKey } from '../../../lambda/core/tokens';
 import { loadTransferRule, type TransferRule } from '../../../lambda/core/transfer-rule';
 
-export const RULE_FILE = join(__dirname, '..', '..', '..', 'rules', 'sg-settlement.json');
+export const RULE_FILE = join(__dirname, '..', '..', '..', 'rules', 'cn-home', 'sg-settlement.json');
 export const IN_FORCE = new Date('2026-06-01T00:00:00Z');
 export const KEY: TokenKey = tokenKeyFromHex('0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0');
 

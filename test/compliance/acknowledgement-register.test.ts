@@ -1,0 +1,56 @@
+import { acknowledgementsFor } from '../../lib/nag/acknowledgements';
+import { baseRuleId, findingRefsFromValidationReport, type FindingRef, registerProblems } from '../../lib/nag/acknowledgement-checks';
+import { GUARD_PLUGIN_NAME } from '../../lib/nag/guard';
+import { recordEvaluation } from '../../lib/nag/rule-recorder';
+import { readValidationReport } from '../../lib/report/validation-report';
+import { buildApp } from '../support/app-fixture';
+
+/**
+ * The register against the real app: every acknowledgement must still match a raw finding (not
+ * stale), be within its review date, carry a real reason, and never cover an error-level rule
+ * stack-wide. Raw findings are what the packs and cfn-guard report before acknowledgements.
+ */
+describe.each(['default', 'sg-home'])('the acknowledgement register (%s profile)', (profile) => {
+  const built = buildApp(profile);
+  let findings: FindingRef[] = [];
+  let errorRuleIds: string[] = [];
+
+  beforeAll(() => {
+    const assembly = built.app.synth();
+    const { config } = built;
+    const recorded = recordEvaluation(built.app, [
+      { name: 'AwsSolutions' },
+      { name: 'NIST.800.53.R5' },
+      { name: 'PCI.DSS.321' },
+      { name: 'HIPAA.Security' },
+      {
+        name: 'CrossBorder',
+        crossBorder: { homeRegion: config.homeRegion, allowedRegions: [config.homeRegion, ...config.allowedDestinationRegions], maxLogRetentionDays: config.logRetentionDays },
+      },
+    ]);
+    findings = [
+      ...recorded.outcomes.filter((o) => o.status !== 'compliant').map((o) => ({ findingId: o.findingId, constructPath: o.constructPath })),
+      ...findingRefsFromValidationReport(readValidationReport(assembly.directory) ?? []),
+    ];
+    errorRuleIds = [
+      ...[...recorded.rules.values()].filter((r) => r.level === 'error').map((r) => r.ruleId),
+      ...acknowledgementsFor(config).map((a) => baseRuleId(a.ruleId)).filter((id) => id.startsWith(GUARD_PLUGIN_NAME)),
+    ];
+  });
+
+  test('has no expired, stale, thin or stack-wide error acknowledgement', () => {
+    const problems = registerProblems({
+      register: acknowledgementsFor(built.config),
+      applied: built.acknowledgements,
+      findings,
+      errorRuleIds,
+      today: new Date(),
+    });
+    expect(problems).toEqual([]);
+  });
+
+  test('the raw findings are there to acknowledge (the check above can fail)', () => {
+    expect(findings.some((f) => f.findingId.startsWith('AwsSolutions-IAM5'))).toBe(true);
+    expect(findings.some((f) => f.findingId.startsWith(GUARD_PLUGIN_NAME))).toBe(true);
+  });
+});
