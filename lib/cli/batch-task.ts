@@ -1,0 +1,72 @@
+/**
+ * The work one batch of records needs, described as plain data so it can cross into a worker
+ * thread, and the function that does it (the same code runs in-process and in workers).
+ */
+// Imported module by module, not from the core's index: a worker thread then never loads zod
+// (rule validation happens once, in the main thread), which keeps worker start-up short.
+import { compileTransferRule } from '../../lambda/core/desensitize';
+import {
+  csvLayout,
+  csvOutputColumns,
+  desensitizeCsv,
+  desensitizeJsonl,
+  scanCsv,
+  scanJsonl,
+  type DesensitizedBatch,
+  type RecordFormat,
+} from '../../lambda/core/records';
+import { Inventory, type InventorySnapshot } from '../../lambda/core/scan';
+import { tokenKeyFromBytes } from '../../lambda/core/tokens';
+import type { TransferRule } from '../../lambda/core/transfer-rule';
+
+export type BatchTask =
+  | { readonly kind: 'scan'; readonly format: RecordFormat; readonly header?: readonly string[] }
+  | {
+      readonly kind: 'desensitize';
+      readonly format: RecordFormat;
+      readonly header?: readonly string[];
+      /** Already validated by the main thread (`loadTransferRule`). */
+      readonly rule: TransferRule;
+      readonly tokenKey: Uint8Array;
+    };
+
+export type BatchOutcome = { readonly kind: 'scan'; readonly lines: number } | { readonly kind: 'desensitize'; readonly batch: DesensitizedBatch };
+
+export interface BatchRunner {
+  run(bytes: Uint8Array): BatchOutcome;
+  /** The inventory gathered so far by a scan runner (undefined for desensitize). */
+  inventory(): InventorySnapshot | undefined;
+}
+
+function decode(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+function requireHeader(task: BatchTask): readonly string[] {
+  if (task.header === undefined) throw new Error('a CSV batch task needs the header');
+  return task.header;
+}
+
+export function createBatchRunner(task: BatchTask): BatchRunner {
+  if (task.kind === 'scan') {
+    const inventory = new Inventory();
+    const layout = task.format === 'csv' ? csvLayout(requireHeader(task)) : undefined;
+    return {
+      run: (bytes) => {
+        const text = decode(bytes);
+        return { kind: 'scan', lines: layout ? scanCsv(text, layout, inventory) : scanJsonl(text, inventory) };
+      },
+      inventory: () => inventory.snapshot(),
+    };
+  }
+  const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
+  const layout = task.format === 'csv' ? csvLayout(requireHeader(task)) : undefined;
+  const columns = layout ? csvOutputColumns(layout, plan) : [];
+  return {
+    run: (bytes) => {
+      const text = decode(bytes);
+      return { kind: 'desensitize', batch: layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan) };
+    },
+    inventory: () => undefined,
+  };
+}
