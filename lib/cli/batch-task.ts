@@ -30,7 +30,14 @@ export type BatchTask =
       readonly tokenKey: Uint8Array;
     };
 
-export type BatchOutcome = { readonly kind: 'scan'; readonly lines: number } | { readonly kind: 'desensitize'; readonly batch: DesensitizedBatch };
+export type BatchOutcome =
+  | { readonly kind: 'scan'; readonly lines: number }
+  | {
+      readonly kind: 'desensitize';
+      readonly batch: Omit<DesensitizedBatch, 'output'>;
+      /** The output records as UTF-8, encoded where they were produced: a worker transfers the bytes, so the main thread neither copies nor encodes them. */
+      readonly output: Uint8Array;
+    };
 
 export interface BatchRunner {
   run(bytes: Uint8Array): BatchOutcome;
@@ -62,10 +69,13 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
   const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
   const layout = task.format === 'csv' ? csvLayout(requireHeader(task)) : undefined;
   const columns = layout ? csvOutputColumns(layout, plan) : [];
+  const encoder = new TextEncoder();
   return {
     run: (bytes) => {
       const text = decode(bytes);
-      return { kind: 'desensitize', batch: layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan) };
+      const { output, ...batch } = layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan);
+      // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
+      return { kind: 'desensitize', batch, output: encoder.encode(output) };
     },
     inventory: () => undefined,
   };

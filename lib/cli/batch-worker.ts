@@ -17,5 +17,6 @@ port.on('message', (request: WorkerRequest) => {
   } catch (err) {
     reply = { type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
-  port.postMessage(reply);
+  const transfer = reply.type === 'outcome' && reply.outcome.kind === 'desensitize' ? [reply.outcome.output.buffer as ArrayBuffer] : [];
+  port.postMessage(reply, transfer);
 });

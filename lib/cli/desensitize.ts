@@ -141,12 +141,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       task: { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(tokenKey.key.export()) },
       onOutcome: async (outcome, linesBefore) => {
         if (outcome.kind !== 'desensitize') return;
-        const { batch } = outcome;
+        const { batch, output } = outcome;
         totals.read += batch.read;
         totals.written += batch.written;
         totals.quarantined += batch.quarantine.length;
         addCounts(totals.counts, batch.counts);
-        await out.write(batch.output);
+        await out.write(output);
         let lines = '';
         for (const entry of batch.quarantine) {
           reasons[entry.reason] = (reasons[entry.reason] ?? 0) + 1;

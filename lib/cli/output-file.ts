@@ -26,9 +26,9 @@ export class OutputFile {
     return new OutputFile(path, partialPath, stream);
   }
 
-  /** Writes text, waiting when the disk is slower than the records come. */
-  async write(text: string): Promise<void> {
-    if (text !== '' && !this.stream.write(text)) await once(this.stream, 'drain');
+  /** Writes text or UTF-8 bytes, waiting when the disk is slower than the records come. */
+  async write(data: string | Uint8Array): Promise<void> {
+    if (data.length > 0 && !this.stream.write(data)) await once(this.stream, 'drain');
   }
 
   async commit(): Promise<void> {

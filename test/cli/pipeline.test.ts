@@ -25,7 +25,7 @@ async function collect(path: string, format: 'jsonl' | 'csv', workers: number, b
     workers,
     onOutcome: (outcome: BatchOutcome, linesBefore) => {
       if (outcome.kind !== 'desensitize') return;
-      outputs.push(outcome.batch.output);
+      outputs.push(Buffer.from(outcome.output).toString('utf8'));
       quarantined.push(...outcome.batch.quarantine.map((q) => linesBefore + q.line));
     },
   });
