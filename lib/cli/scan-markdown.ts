@@ -55,10 +55,14 @@ function holds(categories: Partial<Record<Category, number>>): string {
   return CATEGORIES.filter((c) => categories[c]).map((c) => `${GUIDANCE[c].label} (${count(categories[c] ?? 0)})`).join('; ');
 }
 
-/** The strictest guidance among the categories a field holds. */
+const FREE_TEXT_GUIDANCE = 'free text holding several kinds of identifier: `redact` (each identifier replaced by a placeholder naming its category) or drop';
+
+/** C3 guidance wins; a field holding several categories is free text; otherwise its category's guidance. */
 function guidanceFor(categories: Partial<Record<Category, number>>): string {
-  const strictest = CATEGORIES.find((c) => categories[c] && LEVEL_OF[c] === 'C3') ?? CATEGORIES.find((c) => categories[c]);
-  return strictest === undefined ? '' : GUIDANCE[strictest].beforeExport;
+  const held = CATEGORIES.filter((c) => categories[c]);
+  const c3 = held.find((c) => LEVEL_OF[c] === 'C3');
+  if (c3 !== undefined) return GUIDANCE[c3].beforeExport;
+  return held.length > 1 ? FREE_TEXT_GUIDANCE : held.length === 1 ? GUIDANCE[held[0]].beforeExport : '';
 }
 
 export function scanMarkdown(report: InventoryReport, source: string, scannedAt: Date): string {

@@ -60,6 +60,12 @@ describe('residency scan', () => {
     expect(markdown).toMatch(/\| `card\.cvv` \| C3 \| .* \| never exported/);
   });
 
+  test('Markdown guidance: free text holding several categories is told to redact', async () => {
+    const io = captureIo();
+    await run(['--in', dir.file('m.jsonl', jsonl([{ memo: 'call 13800138000 id 11010519491231002X' }])), '--format', 'markdown'], io);
+    expect(io.out.join('')).toMatch(/\| `memo` \| C2 \| .* \| free text holding several kinds of identifier: `redact`/);
+  });
+
   test('bad flags are usage errors', async () => {
     await expect(run(['--in', dir.file('x.jsonl', '{}\n'), '--format', 'pdf'], captureIo())).rejects.toMatchObject({ exitCode: 2 });
     await expect(run([], captureIo())).rejects.toThrow('missing required flag --in');
