@@ -4,9 +4,12 @@
  * which is how the output keeps the input's record order.
  *
  * The CLI runs TypeScript through tsx with no build step, and a worker thread starts without the
- * parent's loader hooks: so a `.ts` worker entry is started by a two-line bootstrap that registers
- * tsx in the worker first. Compiled `.js` (if the package is ever built) loads directly.
+ * parent's loader hooks. So the worker entry is bundled in memory with esbuild (tsx's own compiler,
+ * installed with it; ~25 ms) and each worker evaluates that one script: no loader to register, and
+ * calls between core modules are plain calls instead of tsx's per-call export getters, which makes
+ * the workers markedly faster. Should esbuild fail, a bootstrap registers tsx in the worker instead.
  */
+import { buildSync } from 'esbuild';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InventorySnapshot } from '../../lambda/core';
@@ -39,12 +42,23 @@ export function inProcessExecutor(task: BatchTask): BatchExecutor {
 
 const WORKER_ENTRY = join(__dirname, `batch-worker${extname(__filename)}`);
 
-function startWorker(task: BatchTask): Worker {
-  if (extname(WORKER_ENTRY) === '.ts') {
-    const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(WORKER_ENTRY)});`;
-    return new Worker(bootstrap, { eval: true, workerData: task });
+let workerScript: string | undefined;
+
+/** The worker's code as one script: bundled once per process, or a tsx bootstrap if bundling fails. */
+function workerSource(): string {
+  if (workerScript === undefined) {
+    try {
+      const bundle = buildSync({ entryPoints: [WORKER_ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
+      workerScript = bundle.outputFiles[0].text;
+    } catch {
+      workerScript = `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(WORKER_ENTRY)});`;
+    }
   }
-  return new Worker(WORKER_ENTRY, { workerData: task });
+  return workerScript;
+}
+
+function startWorker(task: BatchTask): Worker {
+  return new Worker(workerSource(), { eval: true, workerData: task });
 }
 
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
