@@ -70,8 +70,10 @@ export function findSensitiveAuthData(record: unknown): string | undefined {
     : `magnetic-stripe track data in field "${found.path}"`;
 }
 
+/** What a transform returns for a field that must not appear in the output. */
 const DROPPED = Symbol('dropped');
-type Output = unknown | typeof DROPPED;
+/** A transformed value, or DROPPED. */
+type Output = unknown;
 
 function applyTransform(value: unknown, transform: Transform, plan: DesensitizePlan, counts: TransformCounts): Output {
   switch (transform) {
