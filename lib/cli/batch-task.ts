@@ -12,6 +12,7 @@ import {
   desensitizeJsonl,
   scanCsv,
   scanJsonl,
+  type CsvLayout,
   type DesensitizedBatch,
   type RecordFormat,
 } from '../../lambda/core/records';
@@ -45,34 +46,35 @@ export interface BatchRunner {
   inventory(): InventorySnapshot | undefined;
 }
 
-function decode(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/** The CSV layout, or undefined for JSON Lines. An empty CSV file has no header, and no batch ever comes. */
+function layoutOf(task: BatchTask): CsvLayout | undefined {
+  return task.format === 'csv' && task.header !== undefined ? csvLayout(task.header) : undefined;
 }
 
-function requireHeader(task: BatchTask): readonly string[] {
-  if (task.header === undefined) throw new Error('a CSV batch task needs the header');
-  return task.header;
+function decode(task: BatchTask, layout: CsvLayout | undefined, bytes: Uint8Array): string {
+  if (task.format === 'csv' && layout === undefined) throw new Error('a CSV batch arrived without a header');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 export function createBatchRunner(task: BatchTask): BatchRunner {
   if (task.kind === 'scan') {
     const inventory = new Inventory();
-    const layout = task.format === 'csv' ? csvLayout(requireHeader(task)) : undefined;
+    const layout = layoutOf(task);
     return {
       run: (bytes) => {
-        const text = decode(bytes);
+        const text = decode(task, layout, bytes);
         return { kind: 'scan', lines: layout ? scanCsv(text, layout, inventory) : scanJsonl(text, inventory) };
       },
       inventory: () => inventory.snapshot(),
     };
   }
   const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
-  const layout = task.format === 'csv' ? csvLayout(requireHeader(task)) : undefined;
+  const layout = layoutOf(task);
   const columns = layout ? csvOutputColumns(layout, plan) : [];
   const encoder = new TextEncoder();
   return {
     run: (bytes) => {
-      const text = decode(bytes);
+      const text = decode(task, layout, bytes);
       const { output, ...batch } = layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan);
       // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
       return { kind: 'desensitize', batch, output: encoder.encode(output) };

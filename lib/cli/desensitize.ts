@@ -20,7 +20,9 @@ import {
   TokenKeyError,
   TransferRuleError,
   type QuarantineReasonCode,
+  type RecordFormat,
   type TokenKey,
+  type TransformCounts,
   type TransferRule,
 } from '../../lambda/core';
 import { CliError, type CliIo } from './io';
@@ -28,7 +30,7 @@ import { fileErrorReason, inputFormat, parseFlags, readableFileSize, requireFlag
 import { OutputFile } from './output-file';
 import { runPipeline } from './pipeline';
 import { Progress } from './progress';
-import { checkedCsvLayout, openRecordSource } from './record-chunks';
+import { checkedCsvLayout, openRecordSource, type RecordSource } from './record-chunks';
 
 const USAGE = `usage: residency desensitize --rule RULE.json --in FILE --out FILE --quarantine FILE [options]
 
@@ -93,6 +95,69 @@ function assertDistinctPaths(paths: Record<string, string>): void {
   }
 }
 
+interface Totals {
+  read: number;
+  written: number;
+  quarantined: number;
+  readonly counts: TransformCounts;
+  readonly reasons: Partial<Record<QuarantineReasonCode, number>>;
+}
+
+interface DesensitizeSourceOptions {
+  readonly source: RecordSource;
+  readonly inPath: string;
+  readonly outPath: string;
+  readonly quarantinePath: string;
+  readonly format: RecordFormat;
+  readonly workers: number;
+  readonly rule: TransferRule;
+  readonly tokenKey: TokenKey;
+  readonly progress: Progress;
+}
+
+/** Runs every batch and writes both outputs; they appear only if the whole input went through. */
+async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Totals> {
+  const { source, inPath, format, workers, rule, tokenKey, progress } = options;
+  let outputHeader: string | undefined;
+  if (format === 'csv' && source.header !== undefined) {
+    const layout = checkedCsvLayout(source.header, inPath);
+    outputHeader = formatCsvRow(csvOutputColumns(layout, compileTransferRule(rule, tokenKey)).map((column) => layout.columns[column]));
+  }
+  const out = await OutputFile.create(options.outPath, 'out');
+  const quarantine = await OutputFile.create(options.quarantinePath, 'quarantine');
+  const totals: Totals = { read: 0, written: 0, quarantined: 0, counts: emptyCounts(), reasons: {} };
+  try {
+    if (outputHeader !== undefined) await out.write(`${outputHeader}\n`);
+    await runPipeline({
+      source,
+      workers,
+      task: { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(tokenKey.key.export()) },
+      onOutcome: async (outcome, linesBefore) => {
+        if (outcome.kind !== 'desensitize') return;
+        const { batch, output } = outcome;
+        totals.read += batch.read;
+        totals.written += batch.written;
+        totals.quarantined += batch.quarantine.length;
+        addCounts(totals.counts, batch.counts);
+        await out.write(output);
+        let lines = '';
+        for (const entry of batch.quarantine) {
+          totals.reasons[entry.reason] = (totals.reasons[entry.reason] ?? 0) + 1;
+          lines += `${JSON.stringify({ line: linesBefore + entry.line, reason: entry.reason, detail: entry.detail })}\n`;
+        }
+        await quarantine.write(lines);
+      },
+      onProgress: (bytesRead) => progress.update(bytesRead, totals.read),
+    });
+    await out.commit();
+    await quarantine.commit();
+  } catch (err) {
+    await Promise.all([out.discard(), quarantine.discard()]);
+    throw err;
+  }
+  return totals;
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, {
     rule: { type: 'string' },
@@ -122,45 +187,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const inputBytes = await readableFileSize(inPath, 'in');
 
   const source = await openRecordSource(inPath, format);
-  let outputHeader: string | undefined;
-  if (format === 'csv' && source.header !== undefined) {
-    const layout = checkedCsvLayout(source.header, inPath);
-    outputHeader = formatCsvRow(csvOutputColumns(layout, compileTransferRule(rule, tokenKey)).map((column) => layout.columns[column]));
-  }
-
-  const out = await OutputFile.create(outPath, 'out');
-  const quarantine = await OutputFile.create(quarantinePath, 'quarantine');
-  const totals = { read: 0, written: 0, quarantined: 0, counts: emptyCounts() };
-  const reasons: Partial<Record<QuarantineReasonCode, number>> = {};
   const progress = new Progress(io, 'residency desensitize', inputBytes);
+  let totals: Totals;
   try {
-    if (outputHeader !== undefined) await out.write(`${outputHeader}\n`);
-    await runPipeline({
-      source,
-      workers,
-      task: { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(tokenKey.key.export()) },
-      onOutcome: async (outcome, linesBefore) => {
-        if (outcome.kind !== 'desensitize') return;
-        const { batch, output } = outcome;
-        totals.read += batch.read;
-        totals.written += batch.written;
-        totals.quarantined += batch.quarantine.length;
-        addCounts(totals.counts, batch.counts);
-        await out.write(output);
-        let lines = '';
-        for (const entry of batch.quarantine) {
-          reasons[entry.reason] = (reasons[entry.reason] ?? 0) + 1;
-          lines += `${JSON.stringify({ line: linesBefore + entry.line, reason: entry.reason, detail: entry.detail })}\n`;
-        }
-        await quarantine.write(lines);
-      },
-      onProgress: (bytesRead) => progress.update(bytesRead, totals.read),
-    });
-    await out.commit();
-    await quarantine.commit();
-  } catch (err) {
-    await Promise.all([out.discard(), quarantine.discard()]);
-    throw err;
+    totals = await desensitizeSource({ source, inPath, outPath, quarantinePath, format, workers, rule, tokenKey, progress });
+  } finally {
+    await source.close();
   }
   progress.done(totals.read);
   const { safetyNetRedactions, ...otherCounts } = totals.counts;
@@ -170,7 +202,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     quarantined: totals.quarantined,
     safetyNetRedactions,
     ...otherCounts,
-    quarantineReasons: reasons,
+    quarantineReasons: totals.reasons,
     rule: rule.id,
     ruleVersion: rule.version,
     destination: rule.destination.region,

@@ -76,6 +76,8 @@ export interface RecordSource {
   readonly batches: AsyncIterable<Uint8Array>;
   /** Bytes read from the file so far (for progress). */
   bytesRead(): number;
+  /** Releases the file when the batches are not read to the end (a refused header, a failed run). */
+  close(): Promise<void>;
 }
 
 function startsWithBom(bytes: Uint8Array): boolean {
@@ -116,22 +118,30 @@ export async function openRecordSource(path: string, format: RecordFormat, batch
   const progress = { bytes: 0 };
   const batches = recordBatches(path, format, batchBytes, progress);
   const bytesRead = (): number => progress.bytes;
-  if (format === 'jsonl') return { header: undefined, headerLines: 0, batches, bytesRead };
+  const close = async (): Promise<void> => {
+    await batches.return(undefined);
+  };
+  if (format === 'jsonl') return { header: undefined, headerLines: 0, batches, bytesRead, close };
 
   const first = await batches.next();
-  if (first.done) return { header: undefined, headerLines: 0, batches: (async function* () {})(), bytesRead };
+  if (first.done) return { header: undefined, headerLines: 0, batches: (async function* () {})(), bytesRead, close };
   const bytes = first.value;
   const headerEnd = new CsvRecordEnds().scan(bytes, true);
   const headerBytes = headerEnd === -1 ? bytes : bytes.subarray(0, headerEnd);
   const headerText = Buffer.from(headerBytes).toString('utf8');
   const header = parseCsv(headerText).records[0]?.fields;
+  if (header === undefined) {
+    await close();
+    // Reading on would take the first record for the header, or drop the whole file as empty.
+    throw new CliError(`${path}: the first line of a CSV file must be its header, found an empty line`);
+  }
   const headerLines = headerText.split('\n').length - (headerText.endsWith('\n') ? 1 : 0);
   const rest = headerEnd === -1 ? undefined : bytes.slice(headerEnd);
   async function* withRest(): AsyncGenerator<Uint8Array> {
     if (rest !== undefined && rest.length > 0) yield rest;
     yield* batches;
   }
-  return { header, headerLines, batches: withRest(), bytesRead };
+  return { header, headerLines, batches: withRest(), bytesRead, close };
 }
 
 /** The layout of a CSV header, or a one-line CliError naming the file and every header problem. */

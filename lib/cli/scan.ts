@@ -45,8 +45,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const source = await openRecordSource(inPath, format);
   const inventory = new Inventory();
   const progress = new Progress(io, 'residency scan', inputBytes);
-  if (source.header !== undefined) checkedCsvLayout(source.header, inPath);
-  if (format !== 'csv' || source.header !== undefined) {
+  try {
+    // An empty CSV file has no header; then no batch comes either.
+    if (source.header !== undefined) checkedCsvLayout(source.header, inPath);
     let lines = 0;
     const parts = await runPipeline({
       source,
@@ -58,6 +59,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       onProgress: (bytesRead) => progress.update(bytesRead, lines),
     });
     for (const part of parts) inventory.absorb(part);
+  } finally {
+    await source.close();
   }
   const report = inventory.report();
   progress.done(report.records + report.invalid);

@@ -131,6 +131,25 @@ describe('residency desensitize', () => {
     await expect(run(argv, captureIo())).rejects.toMatchObject({ message: expect.stringMatching(message), exitCode });
   });
 
+  test.each([
+    ['in.jsonl', ''],
+    ['in.csv', ''],
+    ['in.csv', 'memo,payer.mobile\n'],
+  ])('an empty input (%s %j) gives empty outputs and zero counts', async (name, content) => {
+    const p = paths(content, name);
+    const io = captureIo();
+    expect(await run(args(p), io)).toBe(0);
+    expect(JSON.parse(io.out[0])).toMatchObject({ read: 0, written: 0, quarantined: 0 });
+    expect(readFileSync(p.out, 'utf8')).toBe(content === '' ? '' : 'memo,payer.mobile\n');
+    expect(readFileSync(p.quarantine, 'utf8')).toBe('');
+  });
+
+  test('a CSV file whose first line is blank is refused, not read as empty', async () => {
+    const p = paths('\nmemo\nhello\n', 'in.csv');
+    await expect(run(args(p), captureIo())).rejects.toThrow(/the first line of a CSV file must be its header/);
+    expect(existsSync(p.out)).toBe(false);
+  });
+
   test('unreadable input and clashing paths are one-line errors', async () => {
     const p = paths(jsonl(RECORDS));
     await expect(run(args({ ...p, in: join(dir.path, 'nope.jsonl') }), captureIo())).rejects.toThrow(/cannot read --in .*nope\.jsonl: ENOENT/);
