@@ -3,6 +3,7 @@
  * `batch-executor.ts`; never imported elsewhere.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../lambda/core/errors';
 import { createBatchRunner, type BatchTask } from './batch-task';
 import type { WorkerReply, WorkerRequest } from './batch-executor';
 
@@ -15,7 +16,7 @@ port.on('message', (request: WorkerRequest) => {
   try {
     reply = request.type === 'batch' ? { type: 'outcome', outcome: runner.run(request.bytes) } : { type: 'inventory', inventory: runner.inventory() };
   } catch (err) {
-    reply = { type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    reply = { type: 'failed', message: err instanceof Error && err.stack !== undefined ? err.stack : errorMessage(err) };
   }
   const transfer = reply.type === 'outcome' && reply.outcome.kind === 'desensitize' ? [reply.outcome.output.buffer as ArrayBuffer] : [];
   port.postMessage(reply, transfer);

@@ -4,19 +4,23 @@ import { access, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RecordFormat } from '../../lambda/core';
+import { errorMessage } from '../../lambda/core/errors';
 import { CliError } from './io';
 
 export const USAGE_ERROR = 2;
 const MAX_WORKERS = 64;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type StrictConfig<T extends Options> = { args: string[]; options: T; strict: true; allowPositionals: false };
+/** Flag values, typed from the option table. */
+export type Flags<T extends Options> = ReturnType<typeof parseArgs<StrictConfig<T>>>['values'];
 
 /** `util.parseArgs` in strict mode; an unknown or malformed flag is a usage error, not a stack trace. */
-export function parseFlags<T extends Options>(args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>['values'] {
+export function parseFlags<T extends Options>(args: string[], options: T): Flags<T> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err), USAGE_ERROR);
+    throw new CliError(errorMessage(err), USAGE_ERROR);
   }
 }
 
@@ -52,7 +56,7 @@ export function inputFormat(path: string, override: string | undefined): RecordF
 /** `ENOENT`, `EACCES`, ...: the short reason a file operation failed (errors may come from another realm, so no instanceof). */
 export function fileErrorReason(err: unknown): string {
   if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** The input's size, after checking it is a readable file. */
