@@ -57,7 +57,8 @@ class CsvRecordEnds {
         case CsvState.BadLine:
           break;
       }
-      if (b === LF && state !== CsvState.Quoted) {
+      // Quoted content, newlines included, was skipped by the jump above: this LF ends a record.
+      if (b === LF) {
         state = CsvState.FieldStart;
         lastEnd = i + 1;
         if (first) break;
