@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { run as desensitize, TOKEN_KEY_ENV } from '../lib/cli/desensitize';
 import type { CliIo } from '../lib/cli/io';
 import { run as scan } from '../lib/cli/scan';
@@ -72,6 +73,20 @@ async function expectExit(code: Promise<number>): Promise<void> {
   if (exit !== 0) throw new Error(`command exited ${exit}: ${captured.join('')}`);
 }
 
+/**
+ * How many cores this process actually gets right now: N threads spin for half a second and the
+ * CPU time they receive is divided by the wall time. On a shared machine this is often less than
+ * the core count, and parallel passes can only be judged against it.
+ */
+async function coresAvailable(threads: number): Promise<number> {
+  const spin = `const end = Date.now() + 500; while (Date.now() < end); require('node:worker_threads').parentPort.postMessage(0);`;
+  const cpuBefore = process.cpuUsage();
+  const started = Date.now();
+  await Promise.all(Array.from({ length: threads }, () => new Promise((resolve) => new Worker(spin, { eval: true }).once('message', resolve))));
+  const cpu = process.cpuUsage(cpuBefore);
+  return (cpu.user + cpu.system) / 1000 / (Date.now() - started);
+}
+
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
@@ -82,7 +97,11 @@ async function main(): Promise<void> {
   generate(input, recordCount);
   process.env[TOKEN_KEY_ENV] = randomBytes(32).toString('hex');
   const megabytes = statSync(input).size / 1e6;
-  console.log(`${recordCount.toLocaleString('en-US')} synthetic records (${megabytes.toFixed(1)} MB), ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)}, best of ${repeat}`);
+  const available = await coresAvailable(workers);
+  console.log(
+    `${recordCount.toLocaleString('en-US')} synthetic records (${megabytes.toFixed(1)} MB), ${availableParallelism()} cores ` +
+      `(${available.toFixed(1)} available to ${workers} busy threads just now), load average ${loadavg()[0].toFixed(1)}, best of ${repeat}`,
+  );
 
   const desensitizeWith = (n: number) => () =>
     expectExit(desensitize(['--rule', RULE, '--in', input, '--out', join(OUT, `out-${n}.jsonl`), '--quarantine', join(OUT, `quarantine-${n}.jsonl`), '--workers', String(n)], quietIo));
@@ -109,6 +128,7 @@ async function main(): Promise<void> {
         (cpuSeconds / floor.cpuSeconds).toFixed(2).padStart(13),
     );
   }
+  console.log(`cores available at the end: ${(await coresAvailable(workers)).toFixed(1)} of ${availableParallelism()}`);
   const sameOrder = sha256(join(OUT, 'out-1.jsonl')) === sha256(join(OUT, `out-${workers}.jsonl`));
   console.log(`\noutput with ${workers} workers identical to 1 worker (order kept): ${sameOrder ? 'yes' : 'NO'}`);
   const summary = captured.filter((line) => line.startsWith('{"read"')).pop();
