@@ -8,6 +8,14 @@ import { CliError, type CliIo, defaultIo } from '../lib/cli/io';
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  scan: {
+    summary: 'inventory a JSONL/CSV file: which fields hold which personal financial information',
+    load: async () => (await import('../lib/cli/scan')).run,
+  },
+  desensitize: {
+    summary: 'apply a transfer rule to a JSONL/CSV file before it leaves the home region',
+    load: async () => (await import('../lib/cli/desensitize')).run,
+  },
   assess: {
     summary: 'which mechanism a transfer needs (CAC 2024, GDPR), or whether a rule\'s legal basis fits',
     load: async () => (await import('../lib/cli/assess')).run,

@@ -9,7 +9,7 @@
  * 3. every string that survives, in `keep` and `redact` fields alike, is scanned and any identifier
  *    in it replaced by a placeholder: in `keep` fields this is the safety net, and it is counted.
  */
-import { carriesValue, containsTrackData, isSensitiveAuthFieldNameCached } from './detectors/sensitive-auth-data';
+import { locateSensitiveAuthData } from './detectors/sensitive-auth-data';
 import type { TokenKey } from './tokens';
 import type { OtherFieldsTransform, Transform, TransferRule } from './transfer-rule';
 import {
@@ -61,40 +61,6 @@ export function compileTransferRule(rule: TransferRule, tokenKey: TokenKey): Des
   return { rule, tokenKey, root, otherFields: rule.otherFields };
 }
 
-interface SensitiveAuthDataFinding {
-  /** Path below the value searched: `card.cvv`, `items[2].track2`, or '' for the value itself. */
-  readonly path: string;
-  readonly byName: boolean;
-}
-
-function joinPath(head: string, rest: string): string {
-  return rest === '' ? head : rest.charCodeAt(0) === 91 /* [ */ ? head + rest : `${head}.${rest}`;
-}
-
-/** Paths are built only on the way back from a finding: the common case allocates nothing. */
-function locateSensitiveAuthData(value: unknown): SensitiveAuthDataFinding | undefined {
-  if (typeof value === 'string') return containsTrackData(value) ? { path: '', byName: false } : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = locateSensitiveAuthData(value[i]);
-      if (found !== undefined) return { path: joinPath(`[${i}]`, found.path), byName: found.byName };
-    }
-    return undefined;
-  }
-  const object = value as Record<string, unknown>;
-  // for...in, not Object.keys: no array per object, and JSON-parsed objects have no inherited keys.
-  for (const key in object) {
-    const child = object[key];
-    if (isSensitiveAuthFieldNameCached(key) && carriesValue(child)) return { path: key, byName: true };
-    if (typeof child === 'object' || typeof child === 'string') {
-      const found = locateSensitiveAuthData(child);
-      if (found !== undefined) return { path: joinPath(key, found.path), byName: found.byName };
-    }
-  }
-  return undefined;
-}
-
 /** Where a record carries sensitive authentication data, as a quarantine detail; undefined when it does not. */
 export function findSensitiveAuthData(record: unknown): string | undefined {
   const found = locateSensitiveAuthData(record);
@@ -104,8 +70,10 @@ export function findSensitiveAuthData(record: unknown): string | undefined {
     : `magnetic-stripe track data in field "${found.path}"`;
 }
 
+/** What a transform returns for a field that must not appear in the output. */
 const DROPPED = Symbol('dropped');
-type Output = unknown | typeof DROPPED;
+/** A transformed value, or DROPPED. */
+type Output = unknown;
 
 function applyTransform(value: unknown, transform: Transform, plan: DesensitizePlan, counts: TransformCounts): Output {
   switch (transform) {

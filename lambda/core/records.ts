@@ -6,6 +6,7 @@
  */
 import { formatCsvRow, parseCsv } from './csv';
 import { findIdentifiers } from './detectors/identifiers';
+import { errorMessage } from './errors';
 import { desensitizeRecord, transformForPath, type DesensitizePlan } from './desensitize';
 import type { Inventory } from './scan';
 import { addCounts, emptyCounts, isPlainObject, setField, type TransformCounts } from './transforms';
@@ -42,7 +43,7 @@ const JSON_POSITION = /position (\d+)/;
 
 function unparseableJson(err: unknown): string {
   // V8's message can quote the input; only the position is kept, so no record content leaks here.
-  const position = err instanceof Error ? JSON_POSITION.exec(err.message) : null;
+  const position = JSON_POSITION.exec(errorMessage(err));
   return position ? `not valid JSON (at character ${Number(position[1]) + 1})` : 'not valid JSON';
 }
 

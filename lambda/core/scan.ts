@@ -14,8 +14,10 @@ import { isPlainObject } from './transforms';
 
 const MAX_FIELDS_PER_OBJECT = 500;
 const categoryIndex = (category: Category): number => CATEGORIES.indexOf(category);
-const TRANSACTION_ID_BIT = 1 << categoryIndex('payment_transaction_id');
-const SENSITIVE_AUTH_BIT = 1 << categoryIndex('sensitive_auth_data');
+/** Each category as one bit, so a value's findings are a number, not a set. */
+const CATEGORY_BIT = Object.fromEntries(CATEGORIES.map((category) => [category, 1 << categoryIndex(category)])) as Record<Category, number>;
+const TRANSACTION_ID_BIT = CATEGORY_BIT.payment_transaction_id;
+const SENSITIVE_AUTH_BIT = CATEGORY_BIT.sensitive_auth_data;
 
 interface FieldNode {
   readonly path: string;
@@ -67,7 +69,8 @@ function newNode(path: string, name: string): FieldNode {
 function leafCategories(value: string | number, node: FieldNode): number {
   const text = typeof value === 'string' ? value : String(value);
   let mask = 0;
-  for (const match of findIdentifiers(text)) mask |= 1 << categoryIndex(match.category);
+  const matches = findIdentifiers(text);
+  for (let i = 0; i < matches.length; i++) mask |= CATEGORY_BIT[matches[i].category];
   if (node.transactionIdName && looksLikeTransactionId(text)) mask |= TRANSACTION_ID_BIT;
   if (typeof value === 'string' && containsTrackData(value)) mask |= SENSITIVE_AUTH_BIT;
   return mask;

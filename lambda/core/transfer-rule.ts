@@ -9,6 +9,7 @@
  * headcounts is the legal-basis assessment's decision, made with it.
  */
 import { z } from 'zod';
+import { errorMessage } from './errors';
 import { countryOf, isKnownRegion, KNOWN_REGIONS } from './regions';
 
 export const TRANSFORMS = ['keep', 'drop', 'last4', 'mask_pan', 'token', 'redact'] as const;
@@ -177,7 +178,7 @@ export function parseTransferRule(text: string, source: string, now: Date): Tran
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new TransferRuleError(source, [`not valid JSON (${err instanceof Error ? err.message : String(err)})`]);
+    throw new TransferRuleError(source, [`not valid JSON (${errorMessage(err)})`]);
   }
   return loadTransferRule(json, source, now);
 }

@@ -5,6 +5,8 @@
  * digit number starting 62 (a fail-closed gate treats those as cards). Numbers starting 0 or 1 are not
  * cards: no payment network issues them (1 is the airline UATP range, outside PCI DSS), and excluding
  * them keeps 13-digit epoch-millisecond timestamps and zero-padded references out of the card category.
+ * Of the 2 range only Mir (2200–2204) and Mastercard (2221–2720) issue cards, which keeps 16-digit
+ * Alipay partner ids (2088...) out too.
  */
 
 /** Luhn (mod 10) over a string of ASCII digits. */
@@ -32,7 +34,12 @@ export function isBankCardDigits(digits: string): boolean {
   if (digits.length < 13 || digits.length > 19) return false;
   const first = digits.charCodeAt(0) - 48;
   if (first < 2 || first > 9) return false;
+  if (first === 2 && !isIssuedTwoRange(Number(digits.slice(0, 4)))) return false;
   return isUnionPayRange(digits) || passesLuhn(digits);
+}
+
+function isIssuedTwoRange(prefix: number): boolean {
+  return (prefix >= 2200 && prefix <= 2204) || (prefix >= 2221 && prefix <= 2720);
 }
 
 const CARD_SEPARATORS = /[ -]/g;

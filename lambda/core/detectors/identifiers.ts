@@ -14,6 +14,25 @@ import { findTransactionIdsInContext } from './payment-transaction-id';
 const NO_MATCHES: readonly IdentifierMatch[] = Object.freeze([]);
 const MIN_IPV4_DIGITS = 4;
 const MIN_CONTEXT_ID_DIGITS = 10;
+const IPV6_FULL_FORM_COLONS = 7;
+/** Every context phrase of the transaction-id detector contains one of these. */
+const CONTEXT_HINT = /[Nn][Oo]|[Ii][Dd]|号/;
+
+function hasThreeDots(text: string): boolean {
+  let dots = 0;
+  for (let i = text.indexOf('.'); i !== -1 && dots < 3; i = text.indexOf('.', i + 1)) dots++;
+  return dots === 3;
+}
+
+/** IPv6 needs `::` or all eight groups (seven colons): times like `10:00:00` are skipped cheaply. */
+function mayHoldIpv6(text: string): boolean {
+  const first = text.indexOf(':');
+  if (first === -1) return false;
+  if (text.includes('::')) return true;
+  let colons = 1;
+  for (let i = text.indexOf(':', first + 1); i !== -1; i = text.indexOf(':', i + 1)) colons++;
+  return colons >= IPV6_FULL_FORM_COLONS;
+}
 
 const scratch: IdentifierMatch[] = [];
 
@@ -39,12 +58,12 @@ function mergeOverlapping(matches: IdentifierMatch[]): IdentifierMatch[] {
 
 /** Every identifier in `text`, sorted and non-overlapping; the shared empty array when there are none. */
 export function findIdentifiers(text: string): readonly IdentifierMatch[] {
-  scratch.length = 0;
+  if (scratch.length !== 0) scratch.length = 0;
   const digitCount = findDigitRunIdentifiers(text, scratch);
-  if (digitCount >= MIN_IPV4_DIGITS && text.includes('.')) findIpv4Addresses(text, scratch);
-  if (text.includes(':')) findIpv6Addresses(text, scratch);
+  if (digitCount >= MIN_IPV4_DIGITS && hasThreeDots(text)) findIpv4Addresses(text, scratch);
+  if (mayHoldIpv6(text)) findIpv6Addresses(text, scratch);
   if (text.includes('@')) findEmails(text, scratch);
-  if (digitCount >= MIN_CONTEXT_ID_DIGITS) findTransactionIdsInContext(text, scratch);
+  if (digitCount >= MIN_CONTEXT_ID_DIGITS && CONTEXT_HINT.test(text)) findTransactionIdsInContext(text, scratch);
   if (scratch.length === 0) return NO_MATCHES;
   return mergeOverlapping(scratch.slice());
 }

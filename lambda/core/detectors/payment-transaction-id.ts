@@ -8,7 +8,8 @@ import type { IdentifierMatch } from './match';
 /** Field names (lower-cased, separators removed) that hold payment transaction ids. */
 const TRANSACTION_ID_NAME = /^(?:out)?(?:trade|transaction|txn|trans|refund|payment)(?:no|id|num|number)$/;
 const SEPARATORS = /[^a-z0-9]/g;
-const ID_SHAPE = /^[A-Za-z0-9_-]{10,64}$/;
+const MIN_ID_LENGTH = 10;
+const MAX_ID_LENGTH = 64;
 const MIN_ID_DIGITS = 10;
 
 /** Words that introduce a transaction id in free text, then the id itself (captured). */
@@ -29,9 +30,16 @@ export function isTransactionIdFieldName(name: string): boolean {
   return TRANSACTION_ID_NAME.test(name.toLowerCase().replace(SEPARATORS, ''));
 }
 
-/** A value shaped like a transaction id: 10–64 id characters, at least 10 of them digits. */
+/** A value shaped like a transaction id: 10–64 characters of `[A-Za-z0-9_-]`, at least 10 of them digits. */
 export function looksLikeTransactionId(value: string): boolean {
-  return ID_SHAPE.test(value) && countDigits(value) >= MIN_ID_DIGITS;
+  if (value.length < MIN_ID_LENGTH || value.length > MAX_ID_LENGTH) return false;
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45)) return false;
+  }
+  return digits >= MIN_ID_DIGITS;
 }
 
 export function findTransactionIdsInContext(text: string, out: IdentifierMatch[]): void {

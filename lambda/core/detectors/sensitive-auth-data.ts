@@ -77,3 +77,42 @@ export function carriesValue(value: unknown): boolean {
   if (typeof value === 'object') return Object.keys(value).length > 0;
   return true;
 }
+
+interface SensitiveAuthDataFinding {
+  /** Path below the value searched: `card.cvv`, `items[2].track2`, or '' for the value itself. */
+  readonly path: string;
+  readonly byName: boolean;
+}
+
+function joinPath(head: string, rest: string): string {
+  return rest === '' ? head : rest.charCodeAt(0) === 91 /* [ */ ? head + rest : `${head}.${rest}`;
+}
+
+/**
+ * The first sensitive authentication data in a parsed record, at any depth: a field with a SAD name
+ * that carries a value, or track data in any string. Paths are built only on the way back from a
+ * finding, so the common case allocates nothing; the walk stays in this module, so its many small
+ * calls are local ones.
+ */
+export function locateSensitiveAuthData(value: unknown): SensitiveAuthDataFinding | undefined {
+  if (typeof value === 'string') return containsTrackData(value) ? { path: '', byName: false } : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = locateSensitiveAuthData(value[i]);
+      if (found !== undefined) return { path: joinPath(`[${i}]`, found.path), byName: found.byName };
+    }
+    return undefined;
+  }
+  const object = value as Record<string, unknown>;
+  // for...in, not Object.keys: no array per object, and JSON-parsed objects have no inherited keys.
+  for (const key in object) {
+    const child = object[key];
+    if (isSensitiveAuthFieldNameCached(key) && carriesValue(child)) return { path: key, byName: true };
+    if (typeof child === 'object' || typeof child === 'string') {
+      const found = locateSensitiveAuthData(child);
+      if (found !== undefined) return { path: joinPath(key, found.path), byName: found.byName };
+    }
+  }
+  return undefined;
+}

@@ -19,7 +19,7 @@ describe('JSON Lines batches', () => {
     expect(batch).toMatchObject({ lines: 7, read: 5, written: 2 });
     expect(batch.quarantine).toEqual([
       { line: 3, reason: 'sensitive_auth_data', detail: expect.stringContaining('"card.cvv"') },
-      { line: 4, reason: 'unparseable', detail: expect.stringMatching(/^not valid JSON/) },
+      { line: 4, reason: 'unparseable', detail: expect.stringMatching(/^not valid JSON \(at character \d+\)$/) },
       { line: 5, reason: 'not_an_object', detail: 'the record is an array, not a JSON object' },
     ]);
     expect(JSON.stringify(batch.quarantine)).not.toContain('13800138000');

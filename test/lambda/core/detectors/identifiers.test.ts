@@ -48,6 +48,9 @@ describe('identifiers inside text', () => {
     ]);
     expect(found('4 13800138000')).toEqual([['13800138000', 'cn_mobile']]);
     expect(found('13800138000 4')).toEqual([['13800138000', 'cn_mobile']]);
+    // A lone digit does not join a neighbour to make an identifier, except to end a card in fours.
+    expect(found('room 1 3800138000')).toEqual([]);
+    expect(found('ref 1380013800 0')).toEqual([]);
   });
 
   test('overlapping findings merge into one span, so nothing is left half-redacted', () => {

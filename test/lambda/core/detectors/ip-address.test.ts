@@ -1,10 +1,4 @@
-import { findIdentifiers } from '../../../../lambda/core/detectors/identifiers';
-
-function addresses(text: string): string[] {
-  return findIdentifiers(text)
-    .filter((m) => m.category === 'ip_address')
-    .map((m) => text.slice(m.start, m.end));
-}
+import { foundOf } from './found';
 
 describe('IP addresses', () => {
   test.each([
@@ -22,6 +16,6 @@ describe('IP addresses', () => {
     ['std::vector and a::b', []],
     ['::1', []],
   ])('%j → %j', (text, expected) => {
-    expect(addresses(text)).toEqual(expected);
+    expect(foundOf(text, 'ip_address')).toEqual(expected);
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench [-- --records N --workers N --repeat N]`
+ *
+ * Generates synthetic payment records (bench/out/, git-ignored), then times, on the same file in
+ * the same run: the floor (a bare JSON.parse + JSON.stringify pass, one core), `scan` and
+ * `desensitize` through the real CLI code with 1 and N worker threads. Prints records/s, the ratio
+ * to the floor and the projected time for the 5 million records of the inventory in DOMAIN.md.
+ * Each timing is the best of --repeat runs: other processes on a shared machine only ever slow a run.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { run as desensitize, TOKEN_KEY_ENV } from '../lib/cli/desensitize';
+import type { CliIo } from '../lib/cli/io';
+import { run as scan } from '../lib/cli/scan';
+import { seededRandom, syntheticRecord } from './synthetic-records';
+
+const PROJECTED_RECORDS = 5_000_000;
+const OUT = join(__dirname, 'out');
+const RULE = join(__dirname, '..', 'rules', 'cn-home', 'sg-settlement.json');
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { records: { type: 'string', default: '200000' }, workers: { type: 'string' }, repeat: { type: 'string', default: '2' } },
+});
+const recordCount = Number(values.records);
+const workers = Number(values.workers ?? Math.max(2, availableParallelism()));
+const repeat = Number(values.repeat);
+
+function generate(path: string, count: number): void {
+  const random = seededRandom(20260322);
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) lines.push(JSON.stringify(syntheticRecord(random, i)));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+function floorPass(input: string, output: string): void {
+  const text = readFileSync(input, 'utf8');
+  const out: string[] = [];
+  for (const line of text.split('\n')) if (line !== '') out.push(JSON.stringify(JSON.parse(line)));
+  writeFileSync(output, `${out.join('\n')}\n`);
+}
+
+const captured: string[] = [];
+const quietIo: CliIo = { stdout: (text) => captured.push(text), stderr: () => undefined };
+
+interface Timing {
+  readonly label: string;
+  /** Wall-clock seconds of the fastest run. */
+  readonly seconds: number;
+  /** CPU seconds of that run, all threads: unlike wall time, barely moved by other processes. */
+  readonly cpuSeconds: number;
+}
+
+async function best(label: string, once: () => Promise<void> | void): Promise<Timing> {
+  let fastest: Timing = { label, seconds: Infinity, cpuSeconds: Infinity };
+  for (let i = 0; i < repeat; i++) {
+    const cpuBefore = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    await once();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    if (seconds < fastest.seconds) fastest = { label, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  }
+  return fastest;
+}
+
+async function expectExit(code: Promise<number>): Promise<void> {
+  const exit = await code;
+  if (exit !== 0) throw new Error(`command exited ${exit}: ${captured.join('')}`);
+}
+
+/**
+ * How many cores this process actually gets right now: N threads spin for half a second and the
+ * CPU time they receive is divided by the wall time. On a shared machine this is often less than
+ * the core count, and parallel passes can only be judged against it.
+ */
+async function coresAvailable(threads: number): Promise<number> {
+  const spin = `const end = Date.now() + 500; while (Date.now() < end); require('node:worker_threads').parentPort.postMessage(0);`;
+  const cpuBefore = process.cpuUsage();
+  const started = Date.now();
+  await Promise.all(Array.from({ length: threads }, () => new Promise((resolve) => new Worker(spin, { eval: true }).once('message', resolve))));
+  const cpu = process.cpuUsage(cpuBefore);
+  return (cpu.user + cpu.system) / 1000 / (Date.now() - started);
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const input = join(OUT, 'records.jsonl');
+  generate(input, recordCount);
+  process.env[TOKEN_KEY_ENV] = randomBytes(32).toString('hex');
+  const megabytes = statSync(input).size / 1e6;
+  const available = await coresAvailable(workers);
+  console.log(
+    `${recordCount.toLocaleString('en-US')} synthetic records (${megabytes.toFixed(1)} MB), ${availableParallelism()} cores ` +
+      `(${available.toFixed(1)} available to ${workers} busy threads just now), load average ${loadavg()[0].toFixed(1)}, best of ${repeat}`,
+  );
+
+  const desensitizeWith = (n: number) => () =>
+    expectExit(desensitize(['--rule', RULE, '--in', input, '--out', join(OUT, `out-${n}.jsonl`), '--quarantine', join(OUT, `quarantine-${n}.jsonl`), '--workers', String(n)], quietIo));
+  const scanWith = (n: number) => () => expectExit(scan(['--in', input, '--workers', String(n)], quietIo));
+
+  const floor = await best('floor: JSON.parse + JSON.stringify, 1 core', () => floorPass(input, join(OUT, 'floor.jsonl')));
+  const results = [
+    floor,
+    await best('scan, 1 worker', scanWith(1)),
+    await best(`scan, ${workers} workers`, scanWith(workers)),
+    await best('desensitize, 1 worker', desensitizeWith(1)),
+    await best(`desensitize, ${workers} workers`, desensitizeWith(workers)),
+  ];
+
+  console.log(`\n${'pass'.padEnd(44)}${'records/s'.padStart(12)}${'x floor'.padStart(10)}${'5M records'.padStart(13)}${'CPU s'.padStart(9)}${'CPU x floor'.padStart(13)}`);
+  for (const { label, seconds, cpuSeconds } of results) {
+    const rate = recordCount / seconds;
+    console.log(
+      label.padEnd(44) +
+        Math.round(rate).toLocaleString('en-US').padStart(12) +
+        (seconds / floor.seconds).toFixed(2).padStart(10) +
+        `${(PROJECTED_RECORDS / rate).toFixed(1)} s`.padStart(13) +
+        cpuSeconds.toFixed(2).padStart(9) +
+        (cpuSeconds / floor.cpuSeconds).toFixed(2).padStart(13),
+    );
+  }
+  console.log(`cores available at the end: ${(await coresAvailable(workers)).toFixed(1)} of ${availableParallelism()}`);
+  const sameOrder = sha256(join(OUT, 'out-1.jsonl')) === sha256(join(OUT, `out-${workers}.jsonl`));
+  console.log(`\noutput with ${workers} workers identical to 1 worker (order kept): ${sameOrder ? 'yes' : 'NO'}`);
+  const summary = captured.filter((line) => line.startsWith('{"read"')).pop();
+  if (summary) console.log(`last desensitize summary: ${summary.trim()}`);
+  if (!sameOrder) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,84 @@
+/**
+ * The work one batch of records needs, described as plain data so it can cross into a worker
+ * thread, and the function that does it (the same code runs in-process and in workers).
+ */
+// Imported module by module, not from the core's index: a worker thread then never loads zod
+// (rule validation happens once, in the main thread), which keeps worker start-up short.
+import { compileTransferRule } from '../../lambda/core/desensitize';
+import {
+  csvLayout,
+  csvOutputColumns,
+  desensitizeCsv,
+  desensitizeJsonl,
+  scanCsv,
+  scanJsonl,
+  type CsvLayout,
+  type DesensitizedBatch,
+  type RecordFormat,
+} from '../../lambda/core/records';
+import { Inventory, type InventorySnapshot } from '../../lambda/core/scan';
+import { tokenKeyFromBytes } from '../../lambda/core/tokens';
+import type { TransferRule } from '../../lambda/core/transfer-rule';
+
+export type BatchTask =
+  | { readonly kind: 'scan'; readonly format: RecordFormat; readonly header?: readonly string[] }
+  | {
+      readonly kind: 'desensitize';
+      readonly format: RecordFormat;
+      readonly header?: readonly string[];
+      /** Already validated by the main thread (`loadTransferRule`). */
+      readonly rule: TransferRule;
+      readonly tokenKey: Uint8Array;
+    };
+
+export type BatchOutcome =
+  | { readonly kind: 'scan'; readonly lines: number }
+  | {
+      readonly kind: 'desensitize';
+      readonly batch: Omit<DesensitizedBatch, 'output'>;
+      /** The output records as UTF-8, encoded where they were produced: a worker transfers the bytes, so the main thread neither copies nor encodes them. */
+      readonly output: Uint8Array;
+    };
+
+export interface BatchRunner {
+  run(bytes: Uint8Array): BatchOutcome;
+  /** The inventory gathered so far by a scan runner (undefined for desensitize). */
+  inventory(): InventorySnapshot | undefined;
+}
+
+/** The CSV layout, or undefined for JSON Lines. An empty CSV file has no header, and no batch ever comes. */
+function layoutOf(task: BatchTask): CsvLayout | undefined {
+  return task.format === 'csv' && task.header !== undefined ? csvLayout(task.header) : undefined;
+}
+
+function decode(task: BatchTask, layout: CsvLayout | undefined, bytes: Uint8Array): string {
+  if (task.format === 'csv' && layout === undefined) throw new Error('a CSV batch arrived without a header');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+export function createBatchRunner(task: BatchTask): BatchRunner {
+  if (task.kind === 'scan') {
+    const inventory = new Inventory();
+    const layout = layoutOf(task);
+    return {
+      run: (bytes) => {
+        const text = decode(task, layout, bytes);
+        return { kind: 'scan', lines: layout ? scanCsv(text, layout, inventory) : scanJsonl(text, inventory) };
+      },
+      inventory: () => inventory.snapshot(),
+    };
+  }
+  const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
+  const layout = layoutOf(task);
+  const columns = layout ? csvOutputColumns(layout, plan) : [];
+  const encoder = new TextEncoder();
+  return {
+    run: (bytes) => {
+      const text = decode(task, layout, bytes);
+      const { output, ...batch } = layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan);
+      // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
+      return { kind: 'desensitize', batch, output: encoder.encode(output) };
+    },
+    inventory: () => undefined,
+  };
+}

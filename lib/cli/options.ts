@@ -1,0 +1,73 @@
+/** Flag parsing and checks shared by the data-plane commands (`scan`, `desensitize`). */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { RecordFormat } from '../../lambda/core';
+import { errorMessage } from '../../lambda/core/errors';
+import { CliError } from './io';
+
+export const USAGE_ERROR = 2;
+const MAX_WORKERS = 64;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type StrictConfig<T extends Options> = { args: string[]; options: T; strict: true; allowPositionals: false };
+/** Flag values, typed from the option table. */
+export type Flags<T extends Options> = ReturnType<typeof parseArgs<StrictConfig<T>>>['values'];
+
+/** `util.parseArgs` in strict mode; an unknown or malformed flag is a usage error, not a stack trace. */
+export function parseFlags<T extends Options>(args: string[], options: T): Flags<T> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new CliError(errorMessage(err), USAGE_ERROR);
+  }
+}
+
+export function requireFlag(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new CliError(`missing required flag --${flag}`, USAGE_ERROR);
+  return value;
+}
+
+export function workerCount(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
+    throw new CliError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, got "${value}"`, USAGE_ERROR);
+  }
+  return count;
+}
+
+const FORMAT_BY_EXTENSION: Readonly<Record<string, RecordFormat>> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv' };
+
+/** `--input-format` if given, else the file extension (.jsonl, .ndjson, .csv). */
+export function inputFormat(path: string, override: string | undefined): RecordFormat {
+  if (override !== undefined) {
+    if (override !== 'jsonl' && override !== 'csv') throw new CliError(`--input-format must be jsonl or csv, got "${override}"`, USAGE_ERROR);
+    return override;
+  }
+  const format = FORMAT_BY_EXTENSION[extname(path).toLowerCase()];
+  if (format === undefined) {
+    throw new CliError(`cannot tell the format of ${path} from its extension; name it .jsonl or .csv, or pass --input-format jsonl|csv`, USAGE_ERROR);
+  }
+  return format;
+}
+
+/** `ENOENT`, `EACCES`, ...: the short reason a file operation failed (errors may come from another realm, so no instanceof). */
+export function fileErrorReason(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  return errorMessage(err);
+}
+
+/** The input's size, after checking it is a readable file. */
+export async function readableFileSize(path: string, flag: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new CliError(`cannot read --${flag} ${path}: not a file`);
+    await access(path, constants.R_OK);
+    return info.size;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`cannot read --${flag} ${path}: ${fileErrorReason(err)}`);
+  }
+}

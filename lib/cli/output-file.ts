@@ -1,0 +1,43 @@
+/**
+ * An output file that appears only when complete: written as `<path>.partial` and renamed at the
+ * end, so a downstream job never picks up half an export after a crash or a refused run.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { CliError } from './io';
+import { fileErrorReason } from './options';
+
+export class OutputFile {
+  private constructor(
+    private readonly path: string,
+    private readonly partialPath: string,
+    private readonly stream: WriteStream,
+  ) {}
+
+  static async create(path: string, flag: string): Promise<OutputFile> {
+    const partialPath = `${path}.partial`;
+    const stream = createWriteStream(partialPath, { flags: 'w' });
+    try {
+      await once(stream, 'open');
+    } catch (err) {
+      throw new CliError(`cannot write --${flag} ${path}: ${fileErrorReason(err)}`);
+    }
+    return new OutputFile(path, partialPath, stream);
+  }
+
+  /** Writes text or UTF-8 bytes, waiting when the disk is slower than the records come. */
+  async write(data: string | Uint8Array): Promise<void> {
+    if (data.length > 0 && !this.stream.write(data)) await once(this.stream, 'drain');
+  }
+
+  async commit(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await rename(this.partialPath, this.path);
+  }
+
+  async discard(): Promise<void> {
+    this.stream.destroy();
+    await rm(this.partialPath, { force: true });
+  }
+}
