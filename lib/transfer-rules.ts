@@ -30,7 +30,7 @@ function readJson(path: string, shownAs: string, problems: string[]): unknown {
 export function loadApprovedTransfers(config: ResidencyConfig, appDir: string, now: Date): ApprovedTransfers {
   const problems: string[] = [];
   const rulesDir = join(appDir, config.transferRulesDir);
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(rulesDir).filter((f) => f.endsWith('.json')).sort();
   } catch (err) {

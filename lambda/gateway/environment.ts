@@ -31,7 +31,7 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
   try {
     rawRules = JSON.parse(env.TRANSFER_RULES as string);
   } catch (err) {
-    throw new Error(`gateway environment: TRANSFER_RULES is not JSON (${(err as Error).message})`);
+    throw new Error(`gateway environment: TRANSFER_RULES is not JSON (${(err as Error).message})`, { cause: err });
   }
   if (!Array.isArray(rawRules) || rawRules.length === 0) {
     throw new Error('gateway environment: TRANSFER_RULES must be a non-empty array of transfer rules');
