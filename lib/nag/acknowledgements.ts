@@ -11,6 +11,12 @@ const ACCESS_LOG_SSE_S3_REASON =
   'S3 server access log delivery only supports SSE-S3 target buckets (no SSE-KMS); this bucket holds request metadata ' +
   'only, never records, blocks public access, requires TLS and expires objects after the log retention period.';
 
+const CLOUDHSM_PROVIDER_WILDCARD_REASON =
+  'The CloudHSM key store provider calls APIs that accept no resource ARN, so IAM only takes Resource "*": the custom key ' +
+  'store operations, kms:CreateKey, cloudhsm:DescribeClusters and X-Ray. Each statement is narrowed by conditions (home region; ' +
+  'key origin AWS_CLOUDHSM, SYMMETRIC_DEFAULT; request tags of the data class); what it may do to the key it created is granted ' +
+  'in that key\'s own policy, not here.';
+
 /** Buckets in every stack, by their stack-relative construct path. */
 const CLASSIFIED_BUCKETS = ['C3Store/Bucket/Resource', 'C2Store/Bucket/Resource', 'C1Store/Bucket/Resource', 'Landing/Bucket/Resource'];
 const ACCESS_LOG_BUCKETS = ['AccessLogs/Bucket/Resource'];
@@ -39,4 +45,11 @@ export const ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
     owner: SECURITY,
     reviewBy: REVIEW_BY,
   })),
+  {
+    ruleId: 'AwsSolutions-IAM5[Resource::*]',
+    construct: 'C3HsmKeyStore/ProviderPolicy/Resource',
+    reason: CLOUDHSM_PROVIDER_WILDCARD_REASON,
+    owner: SECURITY,
+    reviewBy: REVIEW_BY,
+  },
 ];
