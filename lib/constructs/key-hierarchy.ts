@@ -47,6 +47,30 @@ export const KEY_DATA_ACTIONS = [
   'kms:CreateGrant',
 ] as const;
 
+/**
+ * Key policy statements that let administrators administer a key but never use it (an explicit
+ * Deny of every data action); none when there are no administrators. Shared by every key policy
+ * the project writes, so the same statement ids mean the same thing everywhere.
+ */
+export function separationOfDutiesStatements(administrators: readonly iam.IPrincipal[]): iam.PolicyStatement[] {
+  if (administrators.length === 0) return [];
+  return [
+    new iam.PolicyStatement({
+      sid: 'KeyAdministratorsAdministerOnly',
+      principals: [...administrators],
+      actions: [...KEY_ADMIN_ACTIONS],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'KeyAdministratorsNeverUseForData',
+      effect: iam.Effect.DENY,
+      principals: [...administrators],
+      actions: [...KEY_DATA_ACTIONS],
+      resources: ['*'],
+    }),
+  ];
+}
+
 export interface KeyHierarchyProps {
   /**
    * Region whose law governs the data these keys protect; written to every key's `residency` tag.
@@ -190,24 +214,7 @@ export class KeyHierarchy extends Construct {
   }
 
   private separateDuties(key: kms.Key): void {
-    if (this.administrators.length === 0) return;
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'KeyAdministratorsAdministerOnly',
-        principals: [...this.administrators],
-        actions: [...KEY_ADMIN_ACTIONS],
-        resources: ['*'],
-      }),
-    );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'KeyAdministratorsNeverUseForData',
-        effect: iam.Effect.DENY,
-        principals: [...this.administrators],
-        actions: [...KEY_DATA_ACTIONS],
-        resources: ['*'],
-      }),
-    );
+    for (const statement of separationOfDutiesStatements(this.administrators)) key.addToResourcePolicy(statement);
   }
 
   /**

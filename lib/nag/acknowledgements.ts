@@ -14,6 +14,12 @@ const ACCESS_LOG_SSE_S3_REASON =
   'S3 server access log delivery only supports SSE-S3 target buckets (no SSE-KMS); this bucket holds request metadata ' +
   'only, never records, blocks public access, requires TLS and expires objects after the log retention period.';
 
+const CLOUDHSM_PROVIDER_WILDCARD_REASON =
+  'The CloudHSM key store provider calls APIs that accept no resource ARN, so IAM only takes Resource "*": the custom key ' +
+  'store operations, kms:CreateKey, cloudhsm:DescribeClusters and X-Ray. Each statement is narrowed by conditions (home region; ' +
+  'key origin AWS_CLOUDHSM, SYMMETRIC_DEFAULT; request tags of the data class); what it may do to the key it created is granted ' +
+  'in that key\'s own policy, not here.';
+
 /** Buckets in every stack, by their stack-relative construct path. */
 const CLASSIFIED_BUCKETS = [
   'C3Store/Bucket/Resource',
@@ -178,6 +184,22 @@ function guardAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   ];
 }
 
+const CLOUDHSM_PROVIDER_OUTSIDE_VPC_REASON =
+  'Deploy-time custom resource provider of the CloudHSM key store: it runs only when the stack is deployed, calls the KMS, ' +
+  'CloudHSM and Secrets Manager control-plane APIs (no VPC endpoint exists in the private network for the latter two) and ' +
+  'reads no customer data.';
+
+/** The CloudHSM key store's provider (only when `cloudHsm.enabled`). */
+function cloudHsmAcknowledgements(): Acknowledgement[] {
+  const provider = 'C3HsmKeyStore/Provider/Resource';
+  return [
+    ack('AwsSolutions-IAM5[Resource::*]', 'C3HsmKeyStore/ProviderPolicy/Resource', CLOUDHSM_PROVIDER_WILDCARD_REASON),
+    ...forEach('LambdaInsideVPC', [provider], CLOUDHSM_PROVIDER_OUTSIDE_VPC_REASON),
+    ack(guardRuleId('CT.LAMBDA.PR.3'), provider, CLOUDHSM_PROVIDER_OUTSIDE_VPC_REASON),
+    ack(guardRuleId('CT.CLOUDWATCH.PR.2'), 'C3HsmKeyStore/ProviderLogs/LogGroup/Resource', SHORT_LOG_RETENTION_REASON),
+  ];
+}
+
 /**
  * Every acknowledged finding of this project for a configuration, with its reason, owner and
  * review date. Keep it short: fix the resource first; acknowledge only a real conflict (e.g. a pack
@@ -190,6 +212,7 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...forEach('S3DefaultEncryptionKMS', ACCESS_LOG_BUCKETS, ACCESS_LOG_SSE_S3_REASON),
     ...AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS,
     ...gatewayAcknowledgements(config),
+    ...(config.cloudHsm.enabled ? cloudHsmAcknowledgements() : []),
     ...guardAcknowledgements(config),
   ];
 }

@@ -1,5 +1,6 @@
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Lazy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { countryOf, partitionOf } from '../../lambda/core/regions';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
@@ -12,6 +13,7 @@ import { landingBucketName, outboundBucketName } from '../constructs/bucket-name
 import { ClassBackup } from '../constructs/class-backup';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { ClassifiedTable } from '../constructs/classified-table';
+import { CloudHsmKeyStore } from '../constructs/cloudhsm-key-store';
 import { RESIDENCY_TAG } from '../constructs/data-classes';
 import { HeadcountAlarms } from '../constructs/headcount-alarms';
 import { HumanAccess } from '../constructs/human-access';
@@ -50,6 +52,8 @@ export class HomeDataStack extends Stack {
   public readonly accessLogs: AccessLogsBucket;
   public readonly buckets = new Map<DataClass, ClassifiedBucket>();
   public readonly tables = new Map<DataClass, ClassifiedTable>();
+  /** The C3 key's CloudHSM key store, when `cloudHsm.enabled` (customer-held key material). */
+  public readonly c3KeyStore?: CloudHsmKeyStore;
   /** ISO country of the home region: the jurisdiction the tables are partitioned by. */
   public readonly jurisdiction: string;
   public readonly guardrail: RegionGuardrail;
@@ -79,13 +83,44 @@ export class HomeDataStack extends Stack {
       roleNamePrefix: config.projectName,
     });
 
+    // With CloudHSM, the C3 key lives in the customer's cluster. KeyHierarchy takes that key when it
+    // is built, but the store's provider logs with the hierarchy's logs key: the C3 key is therefore
+    // referenced by a lazy ARN, filled in once the store exists. CloudFormation sees no cycle: the
+    // store depends on the logs key, and only the C3 bucket depends on the store.
+    const hsm = config.cloudHsm;
+    const hsmKeyArn = Lazy.string({
+      produce: () => {
+        if (!this.c3KeyStore) throw new Error('HomeDataStack: the C3 CloudHSM key store was never built');
+        return this.c3KeyStore.key.keyArn;
+      },
+    });
     this.keys = new KeyHierarchy(this, 'Keys', {
       residency,
       aliasPrefix: `alias/${config.projectName}`,
       dataClasses: config.dataClasses,
       administrators: [this.humanAccess.keyAdministrator],
+      externalClassKeys: hsm.enabled ? { C3: kms.Key.fromKeyArn(this, 'C3HsmKey', hsmKeyArn) } : undefined,
     });
-    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs', { residency, expireAfterDays: config.logRetentionDays });
+    if (hsm.enabled) {
+      const { clusterId, trustAnchorCertificateParameter, keyStorePasswordSecretName } = hsm;
+      if (!clusterId || !trustAnchorCertificateParameter || !keyStorePasswordSecretName) {
+        throw new Error('cloudHsm.enabled needs clusterId, trustAnchorCertificateParameter and keyStorePasswordSecretName');
+      }
+      this.c3KeyStore = new CloudHsmKeyStore(this, 'C3HsmKeyStore', {
+        clusterId,
+        trustAnchorCertificateParameter,
+        keyStorePasswordSecretName,
+        dataClass: 'C3',
+        residency,
+        logsKey: this.keys.logsKey,
+        logRetentionDays: config.logRetentionDays,
+        administrators: [this.humanAccess.keyAdministrator],
+      });
+    }
+    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
+      residency,
+      expireAfterDays: config.logRetentionDays,
+    });
 
     for (const dataClass of config.dataClasses) {
       this.buckets.set(

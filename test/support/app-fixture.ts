@@ -38,9 +38,28 @@ export interface BuiltApp {
   readonly acknowledgements: AppliedAcknowledgement[];
 }
 
+/**
+ * A profile only the tests use (never shipped in cdk.json): the default profile with the opt-in
+ * CloudHSM key store enabled, against a made-up cluster.
+ */
+export function hsmTestConfig(): ResidencyConfig {
+  const raw = shippedProfiles()['default'] as Record<string, unknown>;
+  const cloudHsm = {
+    enabled: true,
+    clusterId: 'cluster-jxhlf7644ne',
+    trustAnchorCertificateParameter: '/paydata/cloudhsm/customer-ca',
+    keyStorePasswordSecretName: 'paydata/cloudhsm/kmsuser',
+  };
+  return loadConfig({ ...raw, cloudHsm }, 'test profile hsm');
+}
+
 /** Builds the real app for a shipped profile exactly as bin/app.ts does (packs, acknowledgements). */
 export function buildApp(profile: string): BuiltApp {
-  const config = shippedConfig(profile);
+  return buildAppFor(shippedConfig(profile));
+}
+
+/** Builds the real app for a validated config exactly as bin/app.ts does (packs, acknowledgements). */
+export function buildAppFor(config: ResidencyConfig): BuiltApp {
   const app = new App({ context: shippedContext() });
   const transfers = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
   const stacks = createResidencyStacks(app, config, transfers);

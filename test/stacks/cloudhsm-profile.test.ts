@@ -1,0 +1,73 @@
+import { App } from 'aws-cdk-lib';
+import { createResidencyStacks } from '../../lib/residency-app';
+import { join } from 'node:path';
+import { loadApprovedTransfers } from '../../lib/transfer-rules';
+import { buildAppFor, hsmTestConfig, shippedConfig, shippedContext, TEST_NOW, type BuiltApp } from '../support/app-fixture';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Template = { Resources: Record<string, Resource> };
+
+/**
+ * The opt-in CloudHSM key store, through a profile only the tests use (cdk.json ships none with
+ * it enabled): the default profile plus a cluster. `built` is the real app with every pack; while
+ * the packs still report findings for this profile it cannot synthesize, so the template is read
+ * from the same stacks built without packs.
+ */
+let built: BuiltApp;
+let home: Template;
+
+beforeAll(() => {
+  built = buildAppFor(hsmTestConfig());
+  const plain = new App({ context: shippedContext() });
+  const stacks = createResidencyStacks(plain, built.config, loadApprovedTransfers(built.config, join(__dirname, '..', '..'), TEST_NOW));
+  home = plain.synth().getStackArtifact(stacks.home.artifactId).template as Template;
+});
+
+function ofType(type: string): Array<[string, Resource]> {
+  return Object.entries(home.Resources).filter(([, r]) => r.Type === type);
+}
+
+const tag = (r: Resource, key: string) => (r.Properties?.Tags as Array<{ Key: string; Value: string }> | undefined)?.find((t) => t.Key === key)?.Value;
+
+test('no shipped profile enables it', () => {
+  for (const profile of ['default', 'sg-home']) expect(shippedConfig(profile).cloudHsm.enabled).toBe(false);
+});
+
+test('the C3 bucket is encrypted with the key in the CloudHSM store; no KMS-held C3 key remains', () => {
+  const [[keyStoreId]] = ofType('Custom::CloudHsmKey');
+  const c3Buckets = ofType('AWS::S3::Bucket').filter(([, b]) => tag(b, 'data-class') === 'C3');
+  expect(c3Buckets).toHaveLength(1);
+  expect(JSON.stringify(c3Buckets[0][1].Properties?.BucketEncryption)).toContain(JSON.stringify({ 'Fn::GetAtt': [keyStoreId, 'KeyArn'] }));
+  // C1 class and outbound keys, C2 class and token keys, audit, logs: no C3 key held by KMS.
+  expect(ofType('AWS::KMS::Key').map(([, k]) => tag(k, 'data-class')).sort()).toEqual(['C1', 'C1', 'C2', 'C2', 'audit', 'logs']);
+});
+
+test('the store is on the configured cluster; its provider logs with the logs key for the configured retention', () => {
+  const [[, keyStore]] = ofType('Custom::CloudHsmKey');
+  expect(keyStore.Properties).toMatchObject({ CloudHsmClusterId: 'cluster-jxhlf7644ne', KeyStorePasswordSecretId: 'paydata/cloudhsm/kmsuser' });
+  const [[logsKeyId]] = ofType('AWS::KMS::Key').filter(([, k]) => tag(k, 'data-class') === 'logs');
+  const providerLogs = ofType('AWS::Logs::LogGroup').filter(([id]) => id.startsWith('C3HsmKeyStoreProviderLogs'));
+  expect(providerLogs.map(([, g]) => g.Properties)).toEqual([
+    expect.objectContaining({ RetentionInDays: built.config.logRetentionDays, KmsKeyId: { 'Fn::GetAtt': [logsKeyId, 'Arn'] } }),
+  ]);
+});
+
+test('no literal partition (the home region is in aws-cn)', () => {
+  expect(JSON.stringify(home)).not.toMatch(/arn:aws[:-]/);
+});
+
+test('the acknowledged wildcard lands on the provider policy, and only there', () => {
+  const landed = built.acknowledgements.filter(
+    (a) => a.acknowledgement.ruleId === 'AwsSolutions-IAM5[Resource::*]' && a.paths.some((p) => p.includes('/C3HsmKeyStore/')),
+  );
+  expect(landed.map((a) => a.paths)).toEqual([['paydata-home/C3HsmKeyStore/ProviderPolicy/Resource']]);
+  expect(landed[0].acknowledgement.reason).toMatch(/accept no resource ARN/);
+});
+
+test('every pack passes the profile with CloudHSM (the provider outside the VPC is acknowledged with its reason)', () => {
+  built.app.synth();
+  const findings = built.packs.flatMap((pack) =>
+    pack.validateScope(built.app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+  );
+  expect(findings).toEqual([]);
+});
