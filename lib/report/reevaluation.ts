@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
@@ -70,5 +71,33 @@ export function reevaluate(assemblyDir: string, stacks: readonly AssemblyStack[]
     const constructPath = stack.constructPathByLogicalId.get(logicalId) ?? `${stack.path}/${logicalId}`;
     return [{ ...outcome, constructPath, stack, logicalId }];
   });
-  return { checks, rules, outcomes: mapped, gaps };
+  // The packs judge L1 classes (CfnFunction, CfnRole...). Resources built as plain CfnResource,
+  // such as CDK's own custom-resource providers, are not evaluated at synth; re-reading the template
+  // would judge them anyway and report findings synth never had. Keep the report consistent with
+  // synth, and name what neither evaluates.
+  const plain = plainCfnResourcePaths(assemblyDir);
+  const skipped = [...new Set(mapped.filter((o) => plain.has(o.constructPath)).map((o) => o.constructPath))];
+  if (skipped.length > 0) {
+    gaps.push(`Not evaluated by the packs, at synth or here (plain CfnResource, e.g. CDK framework providers): ${skipped.sort().join(', ')}.`);
+  }
+  return { checks, rules, outcomes: mapped.filter((o) => !plain.has(o.constructPath)), gaps };
+}
+
+interface TreeNode {
+  readonly path?: string;
+  readonly children?: Record<string, TreeNode>;
+  readonly constructInfo?: { readonly fqn?: string };
+}
+
+/** Construct paths of resources declared as plain `CfnResource` (from the assembly's tree.json). */
+function plainCfnResourcePaths(assemblyDir: string): Set<string> {
+  const paths = new Set<string>();
+  const treeFile = path.join(assemblyDir, 'tree.json');
+  if (!fs.existsSync(treeFile)) return paths;
+  const visit = (node: TreeNode) => {
+    if (node.constructInfo?.fqn === 'aws-cdk-lib.CfnResource' && node.path) paths.add(node.path);
+    for (const child of Object.values(node.children ?? {})) visit(child);
+  };
+  visit((JSON.parse(fs.readFileSync(treeFile, 'utf8')) as { tree: TreeNode }).tree);
+  return paths;
 }

@@ -3,6 +3,7 @@ import { baseRuleId, findingRefsFromValidationReport, type FindingRef, registerP
 import { GUARD_PLUGIN_NAME } from '../../lib/nag/guard';
 import { recordEvaluation } from '../../lib/nag/rule-recorder';
 import { readValidationReport } from '../../lib/report/validation-report';
+import { writeEvidenceReport } from '../../lib/report/write-evidence-report';
 import { buildApp } from '../support/app-fixture';
 
 /**
@@ -14,9 +15,11 @@ describe.each(['default', 'sg-home'])('the acknowledgement register (%s profile)
   const built = buildApp(profile);
   let findings: FindingRef[] = [];
   let errorRuleIds: string[] = [];
+  let assemblyDir = '';
 
   beforeAll(() => {
     const assembly = built.app.synth();
+    assemblyDir = assembly.directory;
     const { config } = built;
     const recorded = recordEvaluation(built.app, [
       { name: 'AwsSolutions' },
@@ -47,6 +50,13 @@ describe.each(['default', 'sg-home'])('the acknowledgement register (%s profile)
       today: new Date(),
     });
     expect(problems).toEqual([]);
+  });
+
+  test('the evidence report agrees with synth: no error finding, no stale acknowledgement', () => {
+    const summary = writeEvidenceReport(assemblyDir, { register: acknowledgementsFor(built.config) });
+    expect({ errors: summary.errorFindings, stale: summary.stale }).toEqual({ errors: 0, stale: 0 });
+    expect(summary.acknowledged).toBeGreaterThan(0);
+    expect(summary.passed).toBeGreaterThan(0);
   });
 
   test('the raw findings are there to acknowledge (the check above can fail)', () => {
