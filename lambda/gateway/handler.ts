@@ -74,7 +74,7 @@ const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 }
 /** Same object version under the same rule versions → same result, delivered once. */
 const transferOnce = makeIdempotent(
   async (job: ObjectRef & { rules: string }): Promise<RuleOutcome[]> =>
-    transferObject({ bucket: job.bucket, key: job.key, versionId: job.versionId }, await compiledPlans(), settings, ports, new Date()),
+    transferObject({ bucket: job.bucket, key: job.key, ...(job.versionId ? { versionId: job.versionId } : {}) }, await compiledPlans(), settings, ports, new Date()),
   { persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.idempotencyTable }), config: idempotency },
 );
 
@@ -105,6 +105,7 @@ export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context
   try {
     const results = [];
     for (const ref of objectsOf(event)) {
+      // Keyed on object version and rule versions; only the (undefined-free) outcome is stored.
       const outcomes = await transferOnce({ ...ref, rules: RULES_FINGERPRINT });
       for (const outcome of outcomes) {
         logger.info('transfer', { object: ref.key, ...outcome });

@@ -156,7 +156,14 @@ export async function transferObject(
         tokens: subjectTokens(batch.output, path),
       });
     }
-    outcomes.push({ ...base, status: 'transferred', outputKey, declarationSeq: declaration.seq, distinctSubjects });
+    // No undefined fields: outcomes are stored as idempotency records, and DynamoDB cannot hold undefined.
+    outcomes.push({
+      ...base,
+      status: 'transferred',
+      outputKey,
+      declarationSeq: declaration.seq,
+      ...(distinctSubjects === undefined ? {} : { distinctSubjects }),
+    });
   }
   return outcomes;
 }
