@@ -80,7 +80,23 @@ export function reevaluate(assemblyDir: string, stacks: readonly AssemblyStack[]
   if (skipped.length > 0) {
     gaps.push(`Not evaluated by the packs, at synth or here (plain CfnResource, e.g. CDK framework providers): ${skipped.sort().join(', ')}.`);
   }
-  return { checks, rules, outcomes: mapped.filter((o) => !plain.has(o.constructPath)), gaps };
+  const judged = mapped.filter((o) => !plain.has(o.constructPath)).map((o) => judgeFromTemplate(o));
+  return { checks, rules, outcomes: judged, gaps };
+}
+
+/**
+ * Rules that look at the construct tree rather than the template cannot be re-read from a template:
+ * `VPCDefaultSecurityGroupClosed` looks for CDK's restrict-default-SG custom resource among the
+ * VPC's children. From the template, the same fact is a `Custom::VpcRestrictDefaultSG` resource
+ * pointing at that VPC's default security group.
+ */
+function judgeFromTemplate<T extends RuleOutcome & { stack: AssemblyStack; logicalId: string }>(outcome: T): T {
+  if (!outcome.ruleId.endsWith('-VPCDefaultSecurityGroupClosed') || outcome.status === 'compliant') return outcome;
+  const closed = Object.values(outcome.stack.template.Resources ?? {}).some((resource) => {
+    const target = (resource.Properties as { DefaultSecurityGroupId?: { 'Fn::GetAtt'?: unknown[] } } | undefined)?.DefaultSecurityGroupId?.['Fn::GetAtt'];
+    return resource.Type === 'Custom::VpcRestrictDefaultSG' && Array.isArray(target) && target[0] === outcome.logicalId;
+  });
+  return closed ? { ...outcome, findingId: outcome.ruleId, status: 'compliant' } : outcome;
 }
 
 interface TreeNode {
