@@ -2,7 +2,7 @@ import { NagRuleCompliance } from '../cdk-nag-core';
 import { render } from '../cfn-view';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 
-/** A literal partition in an ARN: `arn:aws:`, `arn:aws-cn:`, `arn:aws-us-gov:` and so on. */
+/** A literal partition in an ARN (`aws`, `aws-cn`, `aws-us-gov`, ...) rather than `${AWS::Partition}`. */
 const LITERAL_PARTITION = /arn:aws(?:-[a-z-]+)?:/;
 
 /**
