@@ -11,14 +11,22 @@ import type { IConstruct } from 'constructs';
  * conditioned on the service that holds the data (`kms:ViaService`): a principal allowed to
  * decrypt objects of a bucket cannot use the same key permission outside S3.
  */
-function viaService(scope: IConstruct, service: 's3' | 'dynamodb'): Record<string, Record<string, string>> {
+/** Services that use a key on a caller's behalf, as named in `kms:ViaService`. */
+export type KeyUsingService = 's3' | 'dynamodb' | 'secretsmanager';
+
+function viaService(scope: IConstruct, service: KeyUsingService): Record<string, Record<string, string>> {
   const stack = Stack.of(scope);
   return { StringEquals: { 'kms:ViaService': `${service}.${stack.region}.${stack.urlSuffix}` } };
 }
 
-function keyStatement(scope: IConstruct, key: kms.IKey | undefined, actions: string[], service: 's3' | 'dynamodb'): iam.PolicyStatement[] {
+function keyStatement(scope: IConstruct, key: kms.IKey | undefined, actions: string[], service: KeyUsingService): iam.PolicyStatement[] {
   if (!key) return [];
   return [new iam.PolicyStatement({ actions, resources: [key.keyArn], conditions: viaService(scope, service) })];
+}
+
+/** Use a key, but only through the service that holds the data in this region (never directly). */
+export function grantKeyUseThrough(grantee: iam.IGrantable, key: kms.IKey, actions: string[], service: KeyUsingService): void {
+  addAll(grantee, keyStatement(key, key, actions, service));
 }
 
 function addAll(grantee: iam.IGrantable, statements: iam.PolicyStatement[]): void {

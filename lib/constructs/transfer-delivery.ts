@@ -14,6 +14,7 @@ import type { DeliveryDestination } from '../../lambda/delivery/destinations';
 import { bucketArnOf } from './bucket-names';
 import { tagClassified } from './data-classes';
 import { DataPlaneFunction } from './data-plane-function';
+import { grantKeyUseThrough } from './grants';
 import { ManagedPolicyRole } from './managed-policy-role';
 import type { PrivateNetwork } from './private-network';
 import type { TransferGateway } from './transfer-gateway';
@@ -94,13 +95,7 @@ export class TransferDelivery extends Construct {
       for (const child of rotation.function.node.findAll()) {
         if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') child.sourceArn = secret.secretArn;
       }
-      rotation.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [gateway.outboundKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
-        }),
-      );
+      grantKeyUseThrough(rotation.role, gateway.outboundKey, ['kms:Decrypt', 'kms:GenerateDataKey'], 'secretsmanager');
       return { region: target.region, bucket: target.bucketName, method: 'cross-partition-push', credentialsSecretArn: secret.secretArn };
     });
 
@@ -137,13 +132,7 @@ export class TransferDelivery extends Construct {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: this.credentials.map((s) => s.secretArn) }),
       );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [gateway.outboundKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` } },
-        }),
-      );
+      grantKeyUseThrough(role, gateway.outboundKey, ['kms:Decrypt'], 'secretsmanager');
     }
 
     if (pushed.length > 0) {
@@ -233,13 +222,7 @@ export class TransferDelivery extends Construct {
         resources: replicated.map((t) => `${bucketArnOf(t.bucketName)}/${OUTBOUND_PREFIX}${t.region}/*`),
       }),
     );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [props.gateway.outboundKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
-      }),
-    );
+    grantKeyUseThrough(role, props.gateway.outboundKey, ['kms:Decrypt'], 's3');
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
