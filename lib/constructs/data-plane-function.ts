@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -142,5 +143,13 @@ export class DataPlaneFunction extends Construct {
         externalModules: ['@aws-sdk/*'],
       },
     });
+  }
+
+  /**
+   * The function as an EventBridge target: undeliverable events (throttling, errors after EventBridge's
+   * own retries for up to a day) go to the function's dead-letter queue, so no event is lost.
+   */
+  public asEventTarget(): targets.LambdaFunction {
+    return new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(24) });
   }
 }

@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -147,9 +146,7 @@ export class TransferDelivery extends Construct {
           },
         },
       });
-      rule.addTarget(
-        new targets.LambdaFunction(this.function.function, { deadLetterQueue: this.function.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
-      );
+      rule.addTarget(this.function.asEventTarget());
     }
 
     if (replicated.length > 0) {

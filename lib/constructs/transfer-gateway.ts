@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -189,12 +188,6 @@ export class TransferGateway extends Construct {
         },
       },
     });
-    this.trigger.addTarget(
-      new targets.LambdaFunction(this.gateway.function, {
-        deadLetterQueue: this.gateway.deadLetterQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
+    this.trigger.addTarget(this.gateway.asEventTarget());
   }
 }
