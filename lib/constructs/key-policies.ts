@@ -1,5 +1,8 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { type ClassTag, tagClassified } from './data-classes';
 
 /**
  * Denies `kms:CreateGrant` to everyone unless the grant is for an AWS resource or the caller is an
@@ -17,4 +20,36 @@ export function limitGrantsToAwsServices(key: kms.Key): void {
       conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
     }),
   );
+}
+
+export interface CustomerKeyProps {
+  /** What the key protects, for reviewers of the template. */
+  readonly description: string;
+  /** Class of what it protects; written to the `data-class` tag. */
+  readonly dataClass: ClassTag;
+  /** Region whose law governs that data; written to the `residency` tag. */
+  readonly residency: string;
+  /**
+   * Alias of the key.
+   * @default - no alias
+   */
+  readonly alias?: string;
+}
+
+/**
+ * A customer-managed key with this project's defaults: automatic rotation, the longest deletion
+ * window, kept when the stack is deleted (data under a deleted key is lost), tagged, and grants
+ * limited to AWS services.
+ */
+export function createCustomerKey(scope: Construct, id: string, props: CustomerKeyProps): kms.Key {
+  const key = new kms.Key(scope, id, {
+    description: props.description,
+    enableKeyRotation: true,
+    pendingWindow: Duration.days(30),
+    removalPolicy: RemovalPolicy.RETAIN,
+    alias: props.alias,
+  });
+  tagClassified(key, props.dataClass, props.residency);
+  limitGrantsToAwsServices(key);
+  return key;
 }

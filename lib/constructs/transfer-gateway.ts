@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +8,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { ClassifiedBucket } from './classified-bucket';
 import { ClassifiedTable } from './classified-table';
-import { tagClassified } from './data-classes';
-import { limitGrantsToAwsServices } from './key-policies';
+import { createCustomerKey } from './key-policies';
 import { DataPlaneFunction } from './data-plane-function';
 import { DeclarationLedger } from './declaration-ledger';
 import type { KeyHierarchy } from './key-hierarchy';
@@ -85,14 +84,11 @@ export class TransferGateway extends Construct {
       );
     }
 
-    this.outboundKey = new kms.Key(this, 'OutboundKey', {
+    this.outboundKey = createCustomerKey(this, 'OutboundKey', {
       description: 'Desensitized output awaiting cross-border delivery; gateway environment and dead letters',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
+      dataClass: 'C1',
+      residency: props.residency,
     });
-    tagClassified(this.outboundKey, 'C1', props.residency);
-    limitGrantsToAwsServices(this.outboundKey);
     // EventBridge delivers undeliverable events to the encrypted dead-letter queue.
     this.outboundKey.addToResourcePolicy(
       new iam.PolicyStatement({

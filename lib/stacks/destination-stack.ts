@@ -1,12 +1,12 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { ResidencyConfig } from '../config';
 import { AccessLogsBucket } from '../constructs/access-logs-bucket';
 import { landingBucketName } from '../constructs/bucket-names';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
-import { RESIDENCY_TAG, tagClassified } from '../constructs/data-classes';
-import { limitGrantsToAwsServices } from '../constructs/key-policies';
+import { RESIDENCY_TAG } from '../constructs/data-classes';
+import { createCustomerKey } from '../constructs/key-policies';
 
 export interface DestinationStackProps extends StackProps {
   readonly config: ResidencyConfig;
@@ -32,15 +32,12 @@ export class DestinationStack extends Stack {
     }
     Tags.of(this).add(RESIDENCY_TAG, destinationRegion);
 
-    this.landingKey = new kms.Key(this, 'LandingKey', {
+    this.landingKey = createCustomerKey(this, 'LandingKey', {
       description: 'Desensitized transfers received from the home region',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
+      dataClass: 'C1',
+      residency: destinationRegion,
       alias: `alias/${config.projectName}/landing`,
     });
-    tagClassified(this.landingKey, 'C1', destinationRegion);
-    limitGrantsToAwsServices(this.landingKey);
 
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs', {
       residency: destinationRegion,
