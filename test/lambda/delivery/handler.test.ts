@@ -1,8 +1,8 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Readable } from 'node:stream';
+import { s3Body } from '../../support/s3-body';
 
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
@@ -21,17 +21,6 @@ async function loadHandler() {
   return (await import('../../../lambda/delivery/handler')).handler;
 }
 
-/** A GetObject body as the SDK returns it: a stream that can also give its bytes. */
-function body(text: string): GetObjectCommandOutput['Body'] {
-  return Object.assign(Readable.from([Buffer.from(text)]), {
-    transformToString: async () => text,
-    transformToByteArray: async () => new Uint8Array(Buffer.from(text)),
-    transformToWebStream: (): never => {
-      throw new Error('delivery reads bytes only');
-    },
-  });
-}
-
 beforeEach(() => {
   s3.reset();
   secrets.reset();
@@ -43,7 +32,7 @@ beforeEach(() => {
 
 describe('delivery handler (cross-partition push)', () => {
   test('pushes declared output to the destination bucket and chains a delivered receipt to the ledger', async () => {
-    s3.on(GetObjectCommand, { Bucket: 'paydata-outbound' }).resolves({ Body: body('{"a":1}\n'), Metadata: DECLARATION });
+    s3.on(GetObjectCommand, { Bucket: 'paydata-outbound' }).resolves({ Body: s3Body('{"a":1}\n'), Metadata: DECLARATION });
     s3.on(PutObjectCommand, { Bucket: 'paydata-landing-ap-southeast-1' }).resolves({ ETag: '"etag-1"', VersionId: 'v9', $metadata: { attempts: 1 } });
     s3.on(PutObjectCommand, { Bucket: 'paydata-ledger' }).resolves({});
     const handler = await loadHandler();
@@ -67,14 +56,14 @@ describe('delivery handler (cross-partition push)', () => {
   });
 
   test('refuses undeclared output: nothing is pushed and nothing is receipted', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body('{"a":1}\n'), Metadata: {} });
+    s3.on(GetObjectCommand).resolves({ Body: s3Body('{"a":1}\n'), Metadata: {} });
     const handler = await loadHandler();
     await expect(handler(event)).rejects.toThrow(/refusing to deliver undeclared data/);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   test('a failed push is receipted as failed, with the reason, and raised so the event is retried', async () => {
-    s3.on(GetObjectCommand).resolves({ Body: body('{"a":1}\n'), Metadata: DECLARATION });
+    s3.on(GetObjectCommand).resolves({ Body: s3Body('{"a":1}\n'), Metadata: DECLARATION });
     s3.on(PutObjectCommand, { Bucket: 'paydata-landing-ap-southeast-1' }).rejects(new Error('AccessDenied'));
     s3.on(PutObjectCommand, { Bucket: 'paydata-ledger' }).resolves({});
     const handler = await loadHandler();

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { s3Body } from '../../support/s3-body';
 import type { Context } from 'aws-lambda';
 import { exampleRuleJson } from '../core/support';
 
@@ -17,16 +17,6 @@ const RAW = [
 ]
   .map((r) => JSON.stringify(r))
   .join('\n');
-
-function body(text: string): GetObjectCommandOutput['Body'] {
-  return Object.assign(Readable.from([Buffer.from(text)]), {
-    transformToString: async () => text,
-    transformToByteArray: async () => new Uint8Array(Buffer.from(text)),
-    transformToWebStream: (): never => {
-      throw new Error('not used');
-    },
-  });
-}
 
 const context = { functionName: 'gateway', getRemainingTimeInMillis: () => 60_000, awsRequestId: 'req-1' } as unknown as Context;
 const event = {
@@ -59,7 +49,7 @@ beforeEach(() => {
   dynamodb.reset();
   jest.useFakeTimers({ now: new Date('2026-06-01T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'queueMicrotask'] });
   kms.on(GenerateMacCommand).resolves({ Mac: randomBytes(32) });
-  s3.on(GetObjectCommand).resolves({ Body: body(RAW), VersionId: 'v1' });
+  s3.on(GetObjectCommand).resolves({ Body: s3Body(RAW), VersionId: 'v1' });
   s3.on(PutObjectCommand).resolves({});
   dynamodb.on(GetItemCommand).resolves({}); // empty ledger: this is the genesis entry
   dynamodb.on(PutItemCommand).resolves({});

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, ResourceNotFoundException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { s3Body } from '../../support/s3-body';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import {
   canonicalJson,
   GENESIS_HASH,
@@ -31,16 +31,9 @@ function headItem(head: LedgerHead): { Item: Record<string, { S: string } | { N:
   return { Item: { ...LEDGER_HEAD_KEY, seq: { N: String(head.seq) }, hash: { S: head.hash } } };
 }
 
-/** A GetObject body as the SDK returns it: a stream that can also give its text. */
+/** An entry's object body, in the canonical form the store writes. */
 function objectBody(entry: LedgerEntry): GetObjectCommandOutput['Body'] {
-  const text = canonicalJson(entry);
-  return Object.assign(Readable.from([Buffer.from(text)]), {
-    transformToString: async () => text,
-    transformToByteArray: async () => new Uint8Array(Buffer.from(text)),
-    transformToWebStream: (): never => {
-      throw new Error('the ledger store reads text only');
-    },
-  });
+  return s3Body(canonicalJson(entry));
 }
 
 function s3Error(name: string, status: number): S3ServiceException {
