@@ -1,13 +1,21 @@
 /**
  * Bank card numbers (PANs).
  *
- * 13–19 digits passing the Luhn check, or, because some UnionPay cards do not pass Luhn, any 16–19
- * digit number starting 62 (a fail-closed gate treats those as cards). Numbers starting 0 or 1 are not
- * cards: no payment network issues them (1 is the airline UATP range, outside PCI DSS), and excluding
- * them keeps 13-digit epoch-millisecond timestamps and zero-padded references out of the card category.
- * Of the 2 range only Mir (2200–2204) and Mastercard (2221–2720) issue cards, which keeps 16-digit
- * Alipay partner ids (2088...) out too.
+ * A card is a number that some network issues at that length under that prefix (`card-ranges.ts`,
+ * compiled from `credit-card-type`) and that passes Luhn; or, because some UnionPay cards do not pass
+ * Luhn, any 16–19 digit number starting 62 (a fail-closed gate treats those as cards). So epoch
+ * timestamps (13 digits starting 1), Alipay partner ids (`2088…`), and 18-digit numbers starting 44 or
+ * 11 (mistyped resident IDs that happen to pass Luhn) are not cards: no network issues them.
+ *
+ * One more precision rule, for 18 digits: a number shaped like a PRC resident ID (a province prefix
+ * and a birth date that exists) whose check character is wrong is a mistyped ID or an order number,
+ * not a card, even where Maestro, JCB, Mir or UnionPay issue 18-digit PANs. A random 18-digit PAN has
+ * that shape about once in 2,000 (the date alone: ~1.3% of years, 12% of months, ~30% of days), while
+ * mistyped IDs are common in Chinese records.
  */
+import { canonicalText } from '../text/canonical';
+import { isIssuedPan } from './card-ranges';
+import { hasResidentIdShape } from './cn-resident-id';
 
 /** Luhn (mod 10) over a string of ASCII digits. */
 export function passesLuhn(digits: string): boolean {
@@ -29,28 +37,34 @@ export function isUnionPayRange(digits: string): boolean {
   return digits.length >= 16 && digits.length <= 19 && digits.charCodeAt(0) === 54 && digits.charCodeAt(1) === 50;
 }
 
-/** A card number given as digits only (callers strip grouping spaces and dashes first). */
+const ID_LENGTH = 18;
+
+/**
+ * A card that proves itself: issued range and length, and Luhn. What the detectors still accept where
+ * digits could be something else (next to a decimal point: `卡号4693…9.1`).
+ */
+export function isCheckedBankCardDigits(digits: string): boolean {
+  if (digits.length === ID_LENGTH && hasResidentIdShape(digits)) return false;
+  return isIssuedPan(digits) && passesLuhn(digits);
+}
+
+/** A card number given as ASCII digits only (callers strip separators first). */
 export function isBankCardDigits(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false;
-  const first = digits.charCodeAt(0) - 48;
-  if (first < 2 || first > 9) return false;
-  if (first === 2 && !isIssuedTwoRange(Number(digits.slice(0, 4)))) return false;
-  return isUnionPayRange(digits) || passesLuhn(digits);
+  if (digits.length === ID_LENGTH && hasResidentIdShape(digits)) return false;
+  return isUnionPayRange(digits) || (isIssuedPan(digits) && passesLuhn(digits));
 }
 
-function isIssuedTwoRange(prefix: number): boolean {
-  return (prefix >= 2200 && prefix <= 2204) || (prefix >= 2221 && prefix <= 2720);
-}
-
-const CARD_SEPARATORS = /[ -]/g;
+/** What may stand between the digit groups of a card written as a whole value. */
+const CARD_SEPARATORS = /[\s\-./_:|\u00b7()]+/g;
 const ONLY_DIGITS = /^\d+$/;
 
 /**
- * The digits of a whole value that is a card number, possibly grouped by spaces or dashes
- * (`6222 0212 3456 7890`), or undefined when it is not one.
+ * The digits of a whole value that is a card number, written in any notation the detectors read
+ * (`6222 0212 3456 7890`, `4111.1111.1111.1111`, full-width digits, zero-width characters inside), or
+ * undefined when it is not one.
  */
 export function cardDigitsOf(value: string): string | undefined {
-  const digits = value.trim().replace(CARD_SEPARATORS, '');
+  const digits = canonicalText(value).trim().replace(CARD_SEPARATORS, '');
   return ONLY_DIGITS.test(digits) && isBankCardDigits(digits) ? digits : undefined;
 }
 

@@ -72,11 +72,19 @@ export function cnResidentIdCheckChar(first17: string): string {
   return CHECK_CHARS[sum % 11];
 }
 
-/** An 18-character ID: 17 digits then a digit or X (either case). */
-export function isCnResidentId18(value: string, today: number = TODAY): boolean {
+/**
+ * 18 characters whose first 14 digits are a region prefix and a birth date that exists: an ID, or a
+ * mistyped one when the check character is wrong (the card detector leaves those alone).
+ */
+export function hasResidentIdShape(value: string, today: number = TODAY): boolean {
   if (value.length !== 18 || !isDigitRun(value, 0, 17)) return false;
   if (!hasKnownRegionPrefix(value)) return false;
-  if (!isRealBirthDate(numberAt(value, 6, 4), numberAt(value, 10, 2), numberAt(value, 12, 2), today)) return false;
+  return isRealBirthDate(numberAt(value, 6, 4), numberAt(value, 10, 2), numberAt(value, 12, 2), today);
+}
+
+/** An 18-character ID: 17 digits then a digit or X (either case). */
+export function isCnResidentId18(value: string, today: number = TODAY): boolean {
+  if (!hasResidentIdShape(value, today)) return false;
   const last = value[17] === 'x' ? 'X' : value[17];
   return cnResidentIdCheckChar(value) === last;
 }

@@ -1,14 +1,27 @@
 /**
- * Finds CN resident IDs, CN mobiles and bank cards written inside text.
+ * Finds CN resident IDs, CN mobiles and bank cards written inside (canonical) text.
  *
- * The text is cut into maximal digit runs: digit groups joined by a single space, dash, no-break or
- * ideographic space (`6222 0212 3456 7890`, `+86 138-0013-8000`, `110105 19491231 002X`). Within a run,
- * every span of whole groups is checked as one number. Windows inside a group are never checked: a
- * 28-digit trade number contains 18-digit windows, but it is one number, not an ID. Groups touching
- * a decimal point and a digit (`13800138000.50`, `10.13800138000`) belong to a decimal and are skipped.
+ * The text is cut into maximal digit runs: digit groups joined by a short gap of separators (up to
+ * five characters, at most one of them a mark other than space or bracket): space, tab and double
+ * spaces, `-` (every Unicode dash folds to it), `.`, `/`, `_`, `:`, `|`, `·`, ` - `, ` | `, `) `, ` (`.
+ * Within a run, every span of whole groups is checked as one number; windows inside a group never
+ * are (a 28-digit trade number contains 18-digit windows, but it is one number, not an ID).
+ *
+ * What keeps dates, times, versions and amounts out:
+ * - a span joins groups with one kind of gap: spaces and dashes mix freely (`+86 138-0013-8000`), but
+ *   `2024-01-15 13:45:30.123` is never read across its ` `, `:` and `.` as one number. The gap after a
+ *   country code (`+86`, `0086`, `86` at the start of a run) may be of any kind (`+86.138 0013 8000`);
+ * - a lone `.` between two groups, with no other `.` gap next to it, is a decimal point: nothing is
+ *   joined across it, and the groups touching it (`13800138000.50`, `v2.5402231979…`, `卡号4693…9.1`)
+ *   are identifiers only when they prove it with a checksum (a resident ID's check character, or a
+ *   card's issuer range and Luhn): a mobile or an unchecked UnionPay number next to a decimal point is
+ *   read as a decimal. Several dots (`141.2764.4347`, `192.168.1.10`) are not a decimal;
+ * - in a span of several groups each group has at least two digits (`4 13800138000` is two numbers),
+ *   except the last group of a card written in fours (`4000 0000 0000 6`);
+ * - a mobile is never read from thousands grouping (`13 800 138 000`, `13.800.138.000`).
  */
 import type { Category } from '../categories';
-import { isBankCardDigits } from './bank-card';
+import { isBankCardDigits, isCheckedBankCardDigits } from './bank-card';
 import { isCnMobileDigits } from './cn-mobile';
 import { isCnResidentId15, isCnResidentId18 } from './cn-resident-id';
 import type { IdentifierMatch } from './match';
@@ -20,15 +33,41 @@ function isAsciiDigit(code: number): boolean {
 
 const MAX_IDENTIFIER_DIGITS = 19;
 const MIN_IDENTIFIER_DIGITS = 11;
-/**
- * In a span of several groups each group has at least this many digits: `4 13800138000` is two
- * numbers. One exception: a card written in fours ends with whatever is left (`4000 0000 0000 6`).
- */
 const MIN_JOINED_GROUP_DIGITS = 2;
 const CARD_GROUP_DIGITS = 4;
+const MAX_GAP_CHARS = 5;
 
-function isGroupSeparator(code: number): boolean {
-  return code === 32 || code === 45 || code === 0xa0 || code === 0x3000;
+// Gap kinds. SPACE covers spaces, tabs, line breaks, dashes and brackets.
+const GAP_SPACE = 1;
+const GAP_DOT = 2;
+const GAP_OTHER = 3; // + the character code, so `/`, `_`, `:`, `|`, `·` are each their own kind
+
+const CODE_PLUS = 43;
+const CODE_OPEN = 40;
+const CODE_CLOSE = 41;
+const CODE_DOT = 46;
+const MIDDLE_DOT = 0xb7;
+
+function isSpaceLike(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+/** The kind a separator mark gives its gap, or 0 when the character cannot be in a gap. */
+function markKind(code: number): number {
+  switch (code) {
+    case 45: // -
+      return GAP_SPACE;
+    case CODE_DOT:
+      return GAP_DOT;
+    case 47: // /
+    case 95: // _
+    case 58: // :
+    case 124: // |
+    case MIDDLE_DOT:
+      return GAP_OTHER + code;
+    default:
+      return 0;
+  }
 }
 
 function isCheckX(code: number): boolean {
@@ -46,9 +85,66 @@ export function classifyDigits(digits: string): Category | undefined {
   return undefined;
 }
 
+/** Next to a decimal point only identifiers with a checksum count. */
+function classifyCheckedDigits(digits: string): Category | undefined {
+  if (digits.length === 18 && isCnResidentId18(digits)) return 'cn_resident_id';
+  return isCheckedBankCardDigits(digits) ? 'bank_card' : undefined;
+}
+
 // Scratch space for the groups of the current run, reused across calls (the scan is synchronous).
 const groupStart: number[] = [];
-const groupDigitsEnd: number[] = [];
+const groupEnd: number[] = [];
+/** Kind of the gap after group i (0 after the last group). */
+const gapKind: number[] = [];
+/** Whether the gap after group i is a decimal point. */
+const decimalPoint: boolean[] = [];
+/** Whether the gap after group i is a lone `.` (a decimal point unless other dots are next to it). */
+const bareDot: boolean[] = [];
+/** Whether the gap after group i holds a closing bracket: `(135) 3621…`. */
+const closesBracket: boolean[] = [];
+
+/**
+ * The end of the gap starting at `from` (the index of the next group's first digit), or -1 when
+ * no group follows or the gap is not one. Records the gap's kind for group `group`.
+ */
+function readGap(text: string, from: number, group: number): number {
+  let kind = GAP_SPACE;
+  let marks = 0;
+  let opens = 0;
+  let closes = 0;
+  let i = from;
+  const limit = Math.min(text.length, from + MAX_GAP_CHARS);
+  for (; i < limit; i++) {
+    const code = text.charCodeAt(i);
+    if (isAsciiDigit(code)) break;
+    if (isSpaceLike(code)) continue;
+    if (code === CODE_OPEN) {
+      if (++opens > 1) return -1;
+      continue;
+    }
+    if (code === CODE_CLOSE) {
+      if (++closes > 1) return -1;
+      continue;
+    }
+    const mark = markKind(code);
+    if (mark === 0 || ++marks > 1) return -1;
+    kind = mark;
+  }
+  if (i === from || i >= text.length || !isAsciiDigit(text.charCodeAt(i))) return -1;
+  gapKind[group] = kind;
+  bareDot[group] = i === from + 1 && text.charCodeAt(from) === CODE_DOT;
+  closesBracket[group] = closes > 0;
+  return i;
+}
+
+/** A country code (`86`, `0086`, or any group right after `+`) as the first group of a run. */
+function isCountryCodeGroup(text: string, group: number, plusBefore: boolean): boolean {
+  if (group !== 0) return false;
+  const length = groupEnd[0] - groupStart[0];
+  if (plusBefore) return true;
+  const start = groupStart[0];
+  return (length === 2 && text.startsWith('86', start)) || (length === 4 && text.startsWith('0086', start));
+}
 
 /**
  * Appends every identifier written as a digit run in `text` to `out` (overlapping spans included:
@@ -64,14 +160,16 @@ export function findDigitRunIdentifiers(text: string, out: IdentifierMatch[]): n
       i++;
       continue;
     }
-    const runStart = i;
     let groups = 0;
     let runDigits = 0;
     let endsWithX = false;
     for (;;) {
       groupStart[groups] = i;
       while (i < length && isAsciiDigit(text.charCodeAt(i))) i++;
-      groupDigitsEnd[groups] = i;
+      groupEnd[groups] = i;
+      gapKind[groups] = 0;
+      bareDot[groups] = false;
+      closesBracket[groups] = false;
       runDigits += i - groupStart[groups];
       groups++;
       if (i < length && isCheckX(text.charCodeAt(i))) {
@@ -79,51 +177,77 @@ export function findDigitRunIdentifiers(text: string, out: IdentifierMatch[]): n
         i++;
         break;
       }
-      if (i + 1 < length && isGroupSeparator(text.charCodeAt(i)) && isAsciiDigit(text.charCodeAt(i + 1))) {
-        i++;
-        continue;
-      }
-      break;
+      const next = i < length ? readGap(text, i, groups - 1) : -1;
+      if (next === -1) break;
+      i = next;
     }
     digitCount += runDigits;
-    if (runDigits >= MIN_IDENTIFIER_DIGITS - (endsWithX ? 1 : 0)) {
-      checkRunSpans(text, runStart, groups, endsWithX, out);
-    }
+    if (runDigits >= MIN_IDENTIFIER_DIGITS - (endsWithX ? 1 : 0)) checkRunSpans(text, groups, endsWithX, out);
   }
   return digitCount;
 }
 
-function checkRunSpans(text: string, runStart: number, groups: number, endsWithX: boolean, out: IdentifierMatch[]): void {
-  const runEnd = groupDigitsEnd[groups - 1];
-  const firstBlocked = runStart >= 2 && text.charCodeAt(runStart - 1) === 46 && isAsciiDigit(text.charCodeAt(runStart - 2));
-  const lastBlocked = !endsWithX && text.charCodeAt(runEnd) === 46 && isAsciiDigit(text.charCodeAt(runEnd + 1));
-  const plusBefore = runStart >= 1 && text.charCodeAt(runStart - 1) === 43;
-  const firstUsable = firstBlocked ? 1 : 0;
-  const lastUsable = lastBlocked ? groups - 2 : groups - 1;
+function markDecimalPoints(groups: number, countryCode: boolean): void {
+  for (let g = 0; g < groups - 1; g++) {
+    decimalPoint[g] =
+      bareDot[g] && !(g === 0 && countryCode) && !(g > 0 && gapKind[g - 1] === GAP_DOT) && !(g + 1 < groups - 1 && gapKind[g + 1] === GAP_DOT);
+  }
+  decimalPoint[groups - 1] = false;
+}
 
-  for (let first = firstUsable; first <= lastUsable; first++) {
-    const joinable = groupDigitsEnd[first] - groupStart[first] >= MIN_JOINED_GROUP_DIGITS;
+/** `13 800 138 000`: a first group of 1–3 digits, then groups of exactly three. */
+function isThousandsGrouping(first: number, last: number): boolean {
+  if (last - first < 2 || groupEnd[first] - groupStart[first] > 3) return false;
+  for (let g = first + 1; g <= last; g++) if (groupEnd[g] - groupStart[g] !== 3) return false;
+  return true;
+}
+
+/** Where a span starting at group `first` begins: a `+` and an opening bracket before the run belong to it. */
+function spanStart(text: string, first: number, plusBefore: boolean): number {
+  let start = groupStart[first];
+  if (first !== 0) return start;
+  if (plusBefore) start--;
+  if (text.charCodeAt(start - 1) === CODE_OPEN && closesBracket[0]) start--;
+  return start;
+}
+
+function checkRunSpans(text: string, groups: number, endsWithX: boolean, out: IdentifierMatch[]): void {
+  const plusBefore = groupStart[0] >= 1 && text.charCodeAt(groupStart[0] - 1) === CODE_PLUS;
+  const countryCode = groups > 1 && isCountryCodeGroup(text, 0, plusBefore);
+  markDecimalPoints(groups, countryCode);
+
+  for (let first = 0; first < groups; first++) {
+    const joinable = groupEnd[first] - groupStart[first] >= MIN_JOINED_GROUP_DIGITS;
+    const afterDecimalPoint = first > 0 && decimalPoint[first - 1];
+    let kind = 0;
     let inFours = true;
     let short = false;
     let digits = '';
-    for (let last = first; last <= lastUsable; last++) {
-      const groupLength = groupDigitsEnd[last] - groupStart[last];
+    for (let last = first; last < groups; last++) {
+      const groupLength = groupEnd[last] - groupStart[last];
       if (last > first) {
+        const gap = last - 1;
+        if (decimalPoint[gap] || !joinable || short) break;
+        if (!(gap === 0 && countryCode)) {
+          if (kind === 0) kind = gapKind[gap];
+          else if (kind !== gapKind[gap]) break;
+        }
         // A short group may only end a span, and only after groups of four.
-        if (!joinable || short) break;
         short = groupLength < MIN_JOINED_GROUP_DIGITS;
         if (short && !inFours) break;
       }
       inFours &&= groupLength === CARD_GROUP_DIGITS;
       if (digits.length + groupLength > MAX_IDENTIFIER_DIGITS) break;
-      digits += text.slice(groupStart[last], groupDigitsEnd[last]);
-      const start = first === 0 && plusBefore ? runStart - 1 : groupStart[first];
-      if (endsWithX && last === groups - 1 && digits.length === 17 && isCnResidentId18(digits + 'X')) {
-        out.push({ start, end: groupDigitsEnd[last] + 1, category: 'cn_resident_id' });
+      digits += text.slice(groupStart[last], groupEnd[last]);
+      const checkedOnly = afterDecimalPoint || decimalPoint[last];
+      const start = spanStart(text, first, plusBefore);
+      if (endsWithX && last === groups - 1 && digits.length === 17) {
+        if (isCnResidentId18(digits + 'X')) out.push({ start, end: groupEnd[last] + 1, category: 'cn_resident_id' });
         continue;
       }
-      const category = classifyDigits(digits);
-      if (category !== undefined) out.push({ start, end: groupDigitsEnd[last], category });
+      let category = checkedOnly ? classifyCheckedDigits(digits) : classifyDigits(digits);
+      if (category === 'cn_mobile' && isThousandsGrouping(first, last)) category = undefined;
+      if (category !== undefined) out.push({ start, end: groupEnd[last], category });
     }
   }
 }

@@ -1,12 +1,23 @@
 /**
  * One pass over a string with every value-based detector: what the safety net, the `redact`
- * transform and the scan use. Cheap pre-filters first, since almost every string in a payment record
- * (amounts, currencies, dates, names) holds no identifier at all: the digit-run walk counts digits as
- * it goes, and the e-mail, IP and transaction-id detectors only run when their marker is present.
+ * transform and the scan use.
+ *
+ * Every detector reads the canonical view of the text (`../text/canonical.ts`: NFKC, Unicode digits as
+ * ASCII, format and zero-width characters gone, Unicode spaces and dashes folded), and every finding is
+ * mapped back to the characters as written, so `text.slice(start, end)` is exactly what must not leave
+ * (full-width digits, a zero-width space inside, a full-width `Ｘ` included). Encoded tokens
+ * (percent-encoding, base64) are decoded and scanned too (`encoded.ts`).
+ *
+ * Cheap pre-filters first, since almost every string in a payment record (amounts, currencies, dates,
+ * names) holds no identifier at all: ASCII text is its own canonical form (no folding, no map), the
+ * digit-run walk counts digits as it goes, and the e-mail, IP, transaction-id and encoded-token
+ * detectors only run when their marker is present.
  */
 import type { Category } from '../categories';
+import { canonicalize, originalSpan } from '../text/canonical';
 import { findDigitRunIdentifiers } from './digit-runs';
 import { findEmails } from './email';
+import { findEncodedIdentifiers, mayHoldEncodedToken, type EncodedMatch } from './encoded';
 import { findIpv4Addresses, findIpv6Addresses } from './ip-address';
 import type { IdentifierMatch } from './match';
 import { findTransactionIdsInContext } from './payment-transaction-id';
@@ -17,6 +28,8 @@ const MIN_CONTEXT_ID_DIGITS = 10;
 const IPV6_FULL_FORM_COLONS = 7;
 /** Every context phrase of the transaction-id detector contains one of these. */
 const CONTEXT_HINT = /[Nn][Oo]|[Ii][Dd]|号/;
+/** Encoded tokens inside decoded tokens are decoded once more, no deeper. */
+const MAX_DECODE_DEPTH = 2;
 
 function hasThreeDots(text: string): boolean {
   let dots = 0;
@@ -35,6 +48,7 @@ function mayHoldIpv6(text: string): boolean {
 }
 
 const scratch: IdentifierMatch[] = [];
+let decodeDepth = 0;
 
 function byStartThenLongest(a: IdentifierMatch, b: IdentifierMatch): number {
   return a.start - b.start || b.end - a.end;
@@ -56,16 +70,43 @@ function mergeOverlapping(matches: IdentifierMatch[]): IdentifierMatch[] {
   return merged;
 }
 
-/** Every identifier in `text`, sorted and non-overlapping; the shared empty array when there are none. */
-export function findIdentifiers(text: string): readonly IdentifierMatch[] {
+function firstCategoryIn(decoded: string): Category | undefined {
+  const matches = findIdentifiers(decoded);
+  return matches.length > 0 ? matches[0].category : undefined;
+}
+
+/** Encoded tokens that hide an identifier (run before the other detectors: it re-enters findIdentifiers). */
+function encodedMatches(text: string): EncodedMatch[] {
+  if (decodeDepth >= MAX_DECODE_DEPTH || !mayHoldEncodedToken(text)) return [];
+  const found: EncodedMatch[] = [];
+  decodeDepth++;
+  try {
+    findEncodedIdentifiers(text, firstCategoryIn, found);
+  } finally {
+    decodeDepth--;
+  }
+  return found;
+}
+
+/** Every identifier in canonical `text`, in canonical offsets, overlapping (into `scratch`). */
+function detectCanonical(text: string, encoded: readonly EncodedMatch[]): void {
   if (scratch.length !== 0) scratch.length = 0;
   const digitCount = findDigitRunIdentifiers(text, scratch);
   if (digitCount >= MIN_IPV4_DIGITS && hasThreeDots(text)) findIpv4Addresses(text, scratch);
   if (mayHoldIpv6(text)) findIpv6Addresses(text, scratch);
   if (text.includes('@')) findEmails(text, scratch);
   if (digitCount >= MIN_CONTEXT_ID_DIGITS && CONTEXT_HINT.test(text)) findTransactionIdsInContext(text, scratch);
+  for (const match of encoded) scratch.push(match);
+}
+
+/** Every identifier in `text`, sorted and non-overlapping; the shared empty array when there are none. */
+export function findIdentifiers(text: string): readonly IdentifierMatch[] {
+  const canonical = canonicalize(text);
+  const encoded = encodedMatches(canonical.text);
+  detectCanonical(canonical.text, encoded);
   if (scratch.length === 0) return NO_MATCHES;
-  return mergeOverlapping(scratch.slice());
+  const found = scratch.map((m) => (canonical.sourceStart === undefined ? m : { ...originalSpan(canonical, m.start, m.end), category: m.category }));
+  return mergeOverlapping(found);
 }
 
 export function placeholder(category: Category): string {
@@ -83,9 +124,12 @@ export function replaceMatches(text: string, matches: readonly IdentifierMatch[]
   return result + text.slice(from);
 }
 
-/** The category of a value that is, as a whole, exactly one identifier (surrounding spaces aside). */
+/** Spaces, format and zero-width characters around a value (what `wholeValueCategory` ignores). */
+const SURROUNDING_BLANKS = /^[\s\p{Cf}]+|[\s\p{Cf}]+$/gu;
+
+/** The category of a value that is, as a whole, exactly one identifier (surrounding blanks aside). */
 export function wholeValueCategory(value: string): Category | undefined {
-  const trimmed = value.trim();
+  const trimmed = value.replace(SURROUNDING_BLANKS, '');
   const matches = findIdentifiers(trimmed);
   return matches.length === 1 && matches[0].start === 0 && matches[0].end === trimmed.length
     ? matches[0].category

@@ -1,16 +1,18 @@
 /**
- * IPv4 and IPv6 addresses inside text.
+ * IPv4 and IPv6 addresses inside (canonical) text.
  *
- * IPv4: four decimal octets 0–255, not part of a longer dotted number (`1.2.3.4.5` is a version, not
- * an address). IPv6: a colon-hex sequence that `node:net` accepts and that has either `::` or all
- * eight groups, with at least three hex digits, so times (`12:30:45`), MAC addresses and C++-style
- * `a::b` are left alone.
+ * IPv4: four decimal octets 0–255, zero-padded or not (`010.001.002.003`), with spaces allowed around
+ * the dots (`10 . 0 . 0 . 1`), not part of a longer dotted number (`1.2.3.4.5` is a version, not an
+ * address). IPv6: a colon-hex sequence that `node:net` accepts and that has either `::` or all eight
+ * groups, with at least three hex digits, so times (`12:30:45`), MAC addresses and C++-style `a::b`
+ * are left alone.
  */
 import { isIPv6 } from 'node:net';
 import type { IdentifierMatch } from './match';
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`(?<!\\d|\\d\\.)(?:${OCTET}\\.){3}${OCTET}(?!\\d|\\.\\d)`, 'g');
+const OCTET = '(?:25[0-5]|2[0-4]\\d|[01]?\\d?\\d)';
+const DOT = '[ \\t]{0,2}\\.[ \\t]{0,2}';
+const IPV4 = new RegExp(`(?<!\\d|\\d${DOT})(?:${OCTET}${DOT}){3}${OCTET}(?!\\d|${DOT}\\d)`, 'g');
 const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])/g;
 const HEX_DIGIT = /[0-9A-Fa-f]/g;
 

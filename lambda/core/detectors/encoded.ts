@@ -1,0 +1,140 @@
+/**
+ * Identifiers hidden in encoded tokens of free text (issue #10, item 8), best effort.
+ *
+ * Covered:
+ * - percent-encoding (RFC 3986; `+` read as a space, as HTML forms write it): a run of non-space
+ *   characters holding at least one `%XX` is decoded (`%31%33%38…`, `mobile%3D138%200013%208000`);
+ * - base64 and base64url (RFC 4648, padded or not): a run of at least 12 alphabet characters (9 bytes:
+ *   the shortest e-mail worth finding; an 11-digit mobile takes 15) with an upper-case letter and a
+ *   lower-case letter or digit, so ordinary words, all-digit numbers and upper-case codes are never
+ *   decoded. The decoded bytes must be printable UTF-8 text, or the token is left alone.
+ * Decoded text is scanned by every detector, itself included (double encoding, two levels). A token
+ * that hides an identifier is redacted whole: the placeholder replaces the token as written.
+ *
+ * Not covered: hex, base32, quoted-printable, HTML entities, gzip or any encryption; base64 glued to
+ * other alphanumeric text (`idMTM4…`) decodes shifted and is not found.
+ */
+import type { Category } from '../categories';
+
+/** What decoded text is scanned with: the first category found in it, or undefined. */
+export type DecodedScan = (decoded: string) => Category | undefined;
+
+export interface EncodedMatch {
+  readonly start: number;
+  readonly end: number;
+  readonly category: Category;
+}
+
+const MIN_BASE64_CHARS = 12;
+
+function isBase64Char(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 43 || code === 47 || code === 45 || code === 95
+  );
+}
+
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+function isTokenChar(code: number): boolean {
+  return code > 32 && code !== 34 && code !== 39 && code !== 60 && code !== 62 && code !== 0x3000 && code < 0x2e80;
+}
+
+/** Bytes that are plain text: no control characters but tab and line breaks, and valid UTF-8. */
+function asText(bytes: Uint8Array): string | undefined {
+  for (const byte of bytes) {
+    if ((byte < 32 && byte !== 9 && byte !== 10 && byte !== 13) || byte === 127) return undefined;
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  return text.includes('\ufffd') ? undefined : text;
+}
+
+function looksLikeBase64(token: string): boolean {
+  let upper = false;
+  let lowerOrDigit = false;
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code >= 65 && code <= 90) upper = true;
+    else if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) lowerOrDigit = true;
+  }
+  return upper && lowerOrDigit;
+}
+
+function decodeBase64(token: string): string | undefined {
+  return asText(Buffer.from(token, 'base64'));
+}
+
+function decodePercent(token: string): string | undefined {
+  const bytes: number[] = [];
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code === 37 && i + 2 < token.length && isHex(token.charCodeAt(i + 1)) && isHex(token.charCodeAt(i + 2))) {
+      bytes.push(parseInt(token.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (code === 43) {
+      bytes.push(32);
+    } else if (code < 0x80) {
+      bytes.push(code);
+    } else {
+      for (const byte of Buffer.from(token[i], 'utf8')) bytes.push(byte);
+    }
+  }
+  return asText(Uint8Array.from(bytes));
+}
+
+function hasPercentEscape(text: string, from: number, to: number): boolean {
+  for (let i = text.indexOf('%', from); i !== -1 && i + 2 < to; i = text.indexOf('%', i + 1)) {
+    if (isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) return true;
+  }
+  return false;
+}
+
+function findPercentTokens(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
+  let searchFrom = 0;
+  for (let percent = text.indexOf('%'); percent !== -1; percent = text.indexOf('%', searchFrom)) {
+    let start = percent;
+    while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--;
+    let end = percent;
+    while (end < text.length && isTokenChar(text.charCodeAt(end))) end++;
+    searchFrom = end + 1;
+    if (!hasPercentEscape(text, start, end)) continue;
+    const decoded = decodePercent(text.slice(start, end));
+    const category = decoded === undefined ? undefined : scan(decoded);
+    if (category !== undefined) out.push({ start, end, category });
+  }
+}
+
+function findBase64Tokens(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isBase64Char(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < length && isBase64Char(text.charCodeAt(i))) i++;
+    const bodyEnd = i;
+    while (i < length && i - bodyEnd < 2 && text.charCodeAt(i) === 61) i++;
+    if (bodyEnd - start < MIN_BASE64_CHARS) continue;
+    const token = text.slice(start, bodyEnd);
+    if (!looksLikeBase64(token)) continue;
+    const decoded = decodeBase64(token);
+    const category = decoded === undefined ? undefined : scan(decoded);
+    if (category !== undefined) out.push({ start, end: i, category });
+  }
+}
+
+const UPPER_CASE = /[A-Z]/;
+
+/** Whether `text` holds anything this module would decode (cheap, for the hot path). */
+export function mayHoldEncodedToken(text: string): boolean {
+  return text.includes('%') || (text.length >= MIN_BASE64_CHARS && UPPER_CASE.test(text));
+}
+
+/** Every percent-encoded or base64 token of `text` whose decoded form holds an identifier. */
+export function findEncodedIdentifiers(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
+  if (text.includes('%')) findPercentTokens(text, scan, out);
+  findBase64Tokens(text, scan, out);
+}
