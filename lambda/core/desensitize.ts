@@ -65,9 +65,14 @@ export function compileTransferRule(rule: TransferRule, tokenKey: TokenKey): Des
 export function findSensitiveAuthData(record: unknown): string | undefined {
   const found = locateSensitiveAuthData(record);
   if (found === undefined) return undefined;
-  return found.byName
-    ? `sensitive authentication data in field "${found.path}"`
-    : `magnetic-stripe track data in field "${found.path}"`;
+  switch (found.kind) {
+    case 'field_name':
+      return `sensitive authentication data in field "${found.path}"`;
+    case 'track_data':
+      return `magnetic-stripe track data in field "${found.path}"`;
+    case 'named_value':
+      return `a card code, PIN, one-time code or password written in field "${found.path}"`;
+  }
 }
 
 /** What a transform returns for a field that must not appear in the output. */

@@ -8,7 +8,14 @@ export type { IdentifierMatch } from './detectors/match';
 export { cnResidentIdCheckChar, isCnResidentId } from './detectors/cn-resident-id';
 export { isBankCardDigits, passesLuhn } from './detectors/bank-card';
 export { isCnMobileDigits } from './detectors/cn-mobile';
-export { containsTrackData, isSensitiveAuthFieldName } from './detectors/sensitive-auth-data';
+export {
+  containsTrackData,
+  isSensitiveAuthFieldName,
+  sensitiveAuthDataInField,
+  sensitiveAuthDataInText,
+  type SensitiveAuthKind,
+} from './detectors/sensitive-auth-data';
+export { canonicalize, canonicalText, type CanonicalText } from './text/canonical';
 export { isTransactionIdFieldName } from './detectors/payment-transaction-id';
 export {
   loadTransferRule,

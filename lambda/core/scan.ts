@@ -9,7 +9,7 @@
 import { CATEGORIES, highestLevel, type Category, type Level } from './categories';
 import { findIdentifiers } from './detectors/identifiers';
 import { isTransactionIdFieldName, looksLikeTransactionId } from './detectors/payment-transaction-id';
-import { carriesValue, containsTrackData, isSensitiveAuthFieldName } from './detectors/sensitive-auth-data';
+import { carriesValue, isSensitiveAuthFieldName, sensitiveAuthDataInText } from './detectors/sensitive-auth-data';
 import { isPlainObject } from './transforms';
 
 const MAX_FIELDS_PER_OBJECT = 500;
@@ -72,7 +72,7 @@ function leafCategories(value: string | number, node: FieldNode): number {
   const matches = findIdentifiers(text);
   for (let i = 0; i < matches.length; i++) mask |= CATEGORY_BIT[matches[i].category];
   if (node.transactionIdName && looksLikeTransactionId(text)) mask |= TRANSACTION_ID_BIT;
-  if (typeof value === 'string' && containsTrackData(value)) mask |= SENSITIVE_AUTH_BIT;
+  if (typeof value === 'string' && sensitiveAuthDataInText(value) !== undefined) mask |= SENSITIVE_AUTH_BIT;
   return mask;
 }
 

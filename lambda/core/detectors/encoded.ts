@@ -91,13 +91,13 @@ function hasPercentEscape(text: string, from: number, to: number): boolean {
 }
 
 function findPercentTokens(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
-  let searchFrom = 0;
-  for (let percent = text.indexOf('%'); percent !== -1; percent = text.indexOf('%', searchFrom)) {
+  let percent = text.indexOf('%');
+  while (percent !== -1) {
     let start = percent;
     while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--;
     let end = percent;
     while (end < text.length && isTokenChar(text.charCodeAt(end))) end++;
-    searchFrom = end + 1;
+    percent = text.indexOf('%', end + 1);
     if (!hasPercentEscape(text, start, end)) continue;
     const decoded = decodePercent(text.slice(start, end));
     const category = decoded === undefined ? undefined : scan(decoded);

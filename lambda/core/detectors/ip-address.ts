@@ -3,7 +3,7 @@
  *
  * IPv4: four decimal octets 0–255, zero-padded or not (`010.001.002.003`), with spaces allowed around
  * the dots (`10 . 0 . 0 . 1`), not part of a longer dotted number (`1.2.3.4.5` is a version, not an
- * address). IPv6: a colon-hex sequence that `node:net` accepts and that has either `::` or all eight
+ * address), and not a version (`v1.2.3.4`, `version 1.2.3.4`). IPv6: a colon-hex sequence that `node:net` accepts and that has either `::` or all eight
  * groups, with at least three hex digits, so times (`12:30:45`), MAC addresses and C++-style `a::b`
  * are left alone.
  */
@@ -12,7 +12,9 @@ import type { IdentifierMatch } from './match';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|[01]?\\d?\\d)';
 const DOT = '[ \\t]{0,2}\\.[ \\t]{0,2}';
-const IPV4 = new RegExp(`(?<!\\d|\\d${DOT})(?:${OCTET}${DOT}){3}${OCTET}(?!\\d|${DOT}\\d)`, 'g');
+/** A version is written `v1.2.3.4`, `version 1.2.3.4` or `ver. 1.2.3.4`: no address is. */
+const VERSION_MARK = '(?<![A-Za-z])(?:[vV]|[vV]er(?:sion)?\\.?[ \\t]?)';
+const IPV4 = new RegExp(`(?<!\\d|\\d${DOT}|${VERSION_MARK})(?:${OCTET}${DOT}){3}${OCTET}(?!\\d|${DOT}\\d)`, 'g');
 const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])/g;
 const HEX_DIGIT = /[0-9A-Fa-f]/g;
 

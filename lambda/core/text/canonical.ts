@@ -125,12 +125,11 @@ export function canonicalize(text: string): CanonicalText {
   if (change === -1) return { text, sourceStart: undefined, sourceEnd: undefined };
   const starts: number[] = [];
   const ends: number[] = [];
-  let out = '';
   for (let i = 0; i < change; i++) {
     starts.push(i);
     ends.push(i + 1);
   }
-  out = text.slice(0, change);
+  let out = text.slice(0, change);
   for (let i = change; i < text.length; ) {
     const code = text.charCodeAt(i);
     if (code < 0x80 || isStableBulk(code)) {
