@@ -15,7 +15,7 @@ export {
   sensitiveAuthDataInText,
   type SensitiveAuthKind,
 } from './detectors/sensitive-auth-data';
-export { canonicalize, canonicalText, type CanonicalText } from './text/canonical';
+export { canonicalText, originalSpans } from './text/canonical';
 export { isTransactionIdFieldName } from './detectors/payment-transaction-id';
 export {
   loadTransferRule,

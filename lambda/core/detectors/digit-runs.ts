@@ -8,9 +8,10 @@
  * are (a 28-digit trade number contains 18-digit windows, but it is one number, not an ID).
  *
  * What keeps dates, times, versions and amounts out:
- * - a span joins groups with one kind of gap: spaces and dashes mix freely (`+86 138-0013-8000`), but
- *   `2024-01-15 13:45:30.123` is never read across its ` `, `:` and `.` as one number. The gap after a
- *   country code (`+86`, `0086`, `86` at the start of a run) may be of any kind (`+86.138 0013 8000`);
+ * - a span joins groups with one kind of gap: spaces and dashes mix freely (`+86 138-0013-8000`), and
+ *   the gap after a country code (`+86`, `0086`, `86` at the start of a run) may be of any kind
+ *   (`+86.138 0013 8000`). A span that mixes other kinds (`4111.1111-1111 1111`) is only an identifier
+ *   with a checksum, and never across a `:` (`2024-01-15 13:45:30` is a date and a time, not a number);
  * - a lone `.` between two groups, with no other `.` gap next to it, is a decimal point: nothing is
  *   joined across it, and the groups touching it (`13800138000.50`, `v2.5402231979…`, `卡号4693…9.1`)
  *   are identifiers only when they prove it with a checksum (a resident ID's check character, or a
@@ -18,12 +19,14 @@
  *   read as a decimal. Several dots (`141.2764.4347`, `192.168.1.10`) are not a decimal;
  * - in a span of several groups each group has at least two digits (`4 13800138000` is two numbers),
  *   except the last group of a card written in fours (`4000 0000 0000 6`);
- * - a mobile is never read from thousands grouping (`13 800 138 000`, `13.800.138.000`).
+ * - a mobile is never read from thousands grouping (`13 800 138 000`, `13.800.138.000`);
+ * - a run that is, as a whole, 18 characters shaped like a resident ID (`620102 19900101 1234`) is an
+ *   ID or a mistyped one: its parts are not read as cards.
  */
 import type { Category } from '../categories';
 import { isBankCardDigits, isCheckedBankCardDigits } from './bank-card';
 import { isCnMobileDigits } from './cn-mobile';
-import { isCnResidentId15, isCnResidentId18 } from './cn-resident-id';
+import { hasResidentIdShape, isCnResidentId15, isCnResidentId18 } from './cn-resident-id';
 import type { IdentifierMatch } from './match';
 
 // Kept local, like the other character tests of this hot loop: a call across modules costs a getter under tsx.
@@ -36,11 +39,13 @@ const MIN_IDENTIFIER_DIGITS = 11;
 const MIN_JOINED_GROUP_DIGITS = 2;
 const CARD_GROUP_DIGITS = 4;
 const MAX_GAP_CHARS = 5;
+const ID_CHARS = 18;
 
 // Gap kinds. SPACE covers spaces, tabs, line breaks, dashes and brackets.
 const GAP_SPACE = 1;
 const GAP_DOT = 2;
 const GAP_OTHER = 3; // + the character code, so `/`, `_`, `:`, `|`, `·` are each their own kind
+const GAP_COLON = GAP_OTHER + 58;
 
 const CODE_PLUS = 43;
 const CODE_OPEN = 40;
@@ -182,7 +187,7 @@ export function findDigitRunIdentifiers(text: string, out: IdentifierMatch[]): n
       i = next;
     }
     digitCount += runDigits;
-    if (runDigits >= MIN_IDENTIFIER_DIGITS - (endsWithX ? 1 : 0)) checkRunSpans(text, groups, endsWithX, out);
+    if (runDigits >= MIN_IDENTIFIER_DIGITS - (endsWithX ? 1 : 0)) checkRunSpans(text, groups, runDigits, endsWithX, out);
   }
   return digitCount;
 }
@@ -211,15 +216,26 @@ function spanStart(text: string, first: number, plusBefore: boolean): number {
   return start;
 }
 
-function checkRunSpans(text: string, groups: number, endsWithX: boolean, out: IdentifierMatch[]): void {
+/** All digits of the run (and its X), when that is 18 characters shaped like a resident ID. */
+function isIdShapedRun(text: string, groups: number, runDigits: number, endsWithX: boolean): boolean {
+  if (groups < 2 || runDigits + (endsWithX ? 1 : 0) !== ID_CHARS) return false;
+  let all = '';
+  for (let g = 0; g < groups; g++) all += text.slice(groupStart[g], groupEnd[g]);
+  return hasResidentIdShape(endsWithX ? `${all}X` : all);
+}
+
+function checkRunSpans(text: string, groups: number, runDigits: number, endsWithX: boolean, out: IdentifierMatch[]): void {
   const plusBefore = groupStart[0] >= 1 && text.charCodeAt(groupStart[0] - 1) === CODE_PLUS;
   const countryCode = groups > 1 && isCountryCodeGroup(text, 0, plusBefore);
   markDecimalPoints(groups, countryCode);
+  // `620102 19900101 1234` is a resident ID (or a mistyped one) in groups: its parts are not cards.
+  const wholeRunOnly = isIdShapedRun(text, groups, runDigits, endsWithX);
 
   for (let first = 0; first < groups; first++) {
     const joinable = groupEnd[first] - groupStart[first] >= MIN_JOINED_GROUP_DIGITS;
     const afterDecimalPoint = first > 0 && decimalPoint[first - 1];
     let kind = 0;
+    let mixed = false;
     let inFours = true;
     let short = false;
     let digits = '';
@@ -230,7 +246,10 @@ function checkRunSpans(text: string, groups: number, endsWithX: boolean, out: Id
         if (decimalPoint[gap] || !joinable || short) break;
         if (!(gap === 0 && countryCode)) {
           if (kind === 0) kind = gapKind[gap];
-          else if (kind !== gapKind[gap]) break;
+          else if (kind !== gapKind[gap]) {
+            if (kind === GAP_COLON || gapKind[gap] === GAP_COLON) break;
+            mixed = true;
+          }
         }
         // A short group may only end a span, and only after groups of four.
         short = groupLength < MIN_JOINED_GROUP_DIGITS;
@@ -239,7 +258,8 @@ function checkRunSpans(text: string, groups: number, endsWithX: boolean, out: Id
       inFours &&= groupLength === CARD_GROUP_DIGITS;
       if (digits.length + groupLength > MAX_IDENTIFIER_DIGITS) break;
       digits += text.slice(groupStart[last], groupEnd[last]);
-      const checkedOnly = afterDecimalPoint || decimalPoint[last];
+      if (wholeRunOnly && !(first === 0 && last === groups - 1)) continue;
+      const checkedOnly = mixed || afterDecimalPoint || decimalPoint[last];
       const start = spanStart(text, first, plusBefore);
       if (endsWithX && last === groups - 1 && digits.length === 17) {
         if (isCnResidentId18(digits + 'X')) out.push({ start, end: groupEnd[last] + 1, category: 'cn_resident_id' });

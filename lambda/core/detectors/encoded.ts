@@ -5,9 +5,10 @@
  * - percent-encoding (RFC 3986; `+` read as a space, as HTML forms write it): a run of non-space
  *   characters holding at least one `%XX` is decoded (`%31%33%38…`, `mobile%3D138%200013%208000`);
  * - base64 and base64url (RFC 4648, padded or not): a run of at least 12 alphabet characters (9 bytes:
- *   the shortest e-mail worth finding; an 11-digit mobile takes 15) with an upper-case letter and a
- *   lower-case letter or digit, so ordinary words, all-digit numbers and upper-case codes are never
- *   decoded. The decoded bytes must be printable UTF-8 text, or the token is left alone.
+ *   the shortest e-mail worth finding; an 11-digit mobile takes 15) with both an upper-case and a
+ *   lower-case letter, as base64 of text always has, so lower-case words, numbers, upper-case codes
+ *   and ids such as `M20240101123456` are never decoded. The decoded bytes must be printable UTF-8
+ *   text, or the token is left alone.
  * Decoded text is scanned by every detector, itself included (double encoding, two levels). A token
  * that hides an identifier is redacted whole: the placeholder replaces the token as written.
  *
@@ -27,10 +28,18 @@ export interface EncodedMatch {
 
 const MIN_BASE64_CHARS = 12;
 
-function isBase64Char(code: number): boolean {
-  return (
-    (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 43 || code === 47 || code === 45 || code === 95
-  );
+// Character classes of the base64 scan, by code: 0 not base64, 1 digit or `+/-_`, 2 upper, 3 lower.
+const NOT_BASE64 = 0;
+const UPPER = 2;
+const LOWER = 3;
+const BASE64_CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) BASE64_CLASS[c] = 1;
+for (const c of [43, 47, 45, 95]) BASE64_CLASS[c] = 1;
+for (let c = 65; c <= 90; c++) BASE64_CLASS[c] = UPPER;
+for (let c = 97; c <= 122; c++) BASE64_CLASS[c] = LOWER;
+
+function base64Class(code: number): number {
+  return code < 128 ? BASE64_CLASS[code] : NOT_BASE64;
 }
 
 function isHex(code: number): boolean {
@@ -48,17 +57,6 @@ function asText(bytes: Uint8Array): string | undefined {
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
   return text.includes('\ufffd') ? undefined : text;
-}
-
-function looksLikeBase64(token: string): boolean {
-  let upper = false;
-  let lowerOrDigit = false;
-  for (let i = 0; i < token.length; i++) {
-    const code = token.charCodeAt(i);
-    if (code >= 65 && code <= 90) upper = true;
-    else if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) lowerOrDigit = true;
-  }
-  return upper && lowerOrDigit;
 }
 
 function decodeBase64(token: string): string | undefined {
@@ -105,32 +103,34 @@ function findPercentTokens(text: string, scan: DecodedScan, out: EncodedMatch[])
   }
 }
 
+/** Runs of base64 characters, 12 or longer, holding both an upper-case and a lower-case letter. */
 function findBase64Tokens(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
   const length = text.length;
   let i = 0;
   while (i < length) {
-    if (!isBase64Char(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
     const start = i;
-    while (i < length && isBase64Char(text.charCodeAt(i))) i++;
+    let upper = false;
+    let lower = false;
+    for (; i < length; i++) {
+      const kind = base64Class(text.charCodeAt(i));
+      if (kind === NOT_BASE64) break;
+      if (kind === UPPER) upper = true;
+      else if (kind === LOWER) lower = true;
+    }
     const bodyEnd = i;
     while (i < length && i - bodyEnd < 2 && text.charCodeAt(i) === 61) i++;
-    if (bodyEnd - start < MIN_BASE64_CHARS) continue;
-    const token = text.slice(start, bodyEnd);
-    if (!looksLikeBase64(token)) continue;
-    const decoded = decodeBase64(token);
-    const category = decoded === undefined ? undefined : scan(decoded);
-    if (category !== undefined) out.push({ start, end: i, category });
+    if (bodyEnd - start >= MIN_BASE64_CHARS && upper && lower) {
+      const decoded = decodeBase64(text.slice(start, bodyEnd));
+      const category = decoded === undefined ? undefined : scan(decoded);
+      if (category !== undefined) out.push({ start, end: i, category });
+    }
+    if (i === start) i++;
   }
 }
 
-const UPPER_CASE = /[A-Z]/;
-
-/** Whether `text` holds anything this module would decode (cheap, for the hot path). */
+/** Whether `text` may hold anything this module would decode (cheap, for the hot path). */
 export function mayHoldEncodedToken(text: string): boolean {
-  return text.includes('%') || (text.length >= MIN_BASE64_CHARS && UPPER_CASE.test(text));
+  return text.length >= MIN_BASE64_CHARS || text.includes('%');
 }
 
 /** Every percent-encoded or base64 token of `text` whose decoded form holds an identifier. */

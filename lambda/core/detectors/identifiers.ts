@@ -14,7 +14,7 @@
  * detectors only run when their marker is present.
  */
 import type { Category } from '../categories';
-import { canonicalize, originalSpan } from '../text/canonical';
+import { canonicalText, originalSpans } from '../text/canonical';
 import { findDigitRunIdentifiers } from './digit-runs';
 import { findEmails } from './email';
 import { findEncodedIdentifiers, mayHoldEncodedToken, type EncodedMatch } from './encoded';
@@ -76,8 +76,10 @@ function firstCategoryIn(decoded: string): Category | undefined {
 }
 
 /** Encoded tokens that hide an identifier (run before the other detectors: it re-enters findIdentifiers). */
-function encodedMatches(text: string): EncodedMatch[] {
-  if (decodeDepth >= MAX_DECODE_DEPTH || !mayHoldEncodedToken(text)) return [];
+const NO_ENCODED: readonly EncodedMatch[] = Object.freeze([]);
+
+function encodedMatches(text: string): readonly EncodedMatch[] {
+  if (decodeDepth >= MAX_DECODE_DEPTH || !mayHoldEncodedToken(text)) return NO_ENCODED;
   const found: EncodedMatch[] = [];
   decodeDepth++;
   try {
@@ -85,7 +87,7 @@ function encodedMatches(text: string): EncodedMatch[] {
   } finally {
     decodeDepth--;
   }
-  return found;
+  return found.length === 0 ? NO_ENCODED : found;
 }
 
 /** Every identifier in canonical `text`, in canonical offsets, overlapping (into `scratch`). */
@@ -96,17 +98,17 @@ function detectCanonical(text: string, encoded: readonly EncodedMatch[]): void {
   if (mayHoldIpv6(text)) findIpv6Addresses(text, scratch);
   if (text.includes('@')) findEmails(text, scratch);
   if (digitCount >= MIN_CONTEXT_ID_DIGITS && CONTEXT_HINT.test(text)) findTransactionIdsInContext(text, scratch);
-  for (const match of encoded) scratch.push(match);
+  for (let i = 0; i < encoded.length; i++) scratch.push(encoded[i]);
 }
 
 /** Every identifier in `text`, sorted and non-overlapping; the shared empty array when there are none. */
 export function findIdentifiers(text: string): readonly IdentifierMatch[] {
-  const canonical = canonicalize(text);
-  const encoded = encodedMatches(canonical.text);
-  detectCanonical(canonical.text, encoded);
+  const canonical = canonicalText(text);
+  const encoded = encodedMatches(canonical);
+  detectCanonical(canonical, encoded);
   if (scratch.length === 0) return NO_MATCHES;
-  const found = scratch.map((m) => (canonical.sourceStart === undefined ? m : { ...originalSpan(canonical, m.start, m.end), category: m.category }));
-  return mergeOverlapping(found);
+  const merged = mergeOverlapping(scratch.slice());
+  return canonical === text ? merged : originalSpans(text, merged);
 }
 
 export function placeholder(category: Category): string {

@@ -41,17 +41,11 @@ function isClassicTrack2(pan: string, separator: string): boolean {
   return !pan.includes(' ') && !pan.includes('-') && (separator === '=' || separator === 'D' || separator === 'd');
 }
 
+const DIGIT_THEN_D = /\d[Dd]/;
+
 /** Cheap pre-filter: a track separator (`=`, `^`, `|`, or `D`/`d` right after a digit) is present. */
 function hasTrackSeparator(text: string): boolean {
-  for (let i = 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 61 || c === 94 || c === 124) return true;
-    if (c === 68 || c === 100) {
-      const previous = text.charCodeAt(i - 1);
-      if (previous >= 48 && previous <= 57) return true;
-    }
-  }
-  return false;
+  return text.includes('=') || text.includes('^') || text.includes('|') || DIGIT_THEN_D.test(text);
 }
 
 function hasTrack2(text: string): boolean {
@@ -99,8 +93,8 @@ const NAMES: readonly (readonly [ValueShape, string])[] = [
 
 const NAME_PATTERN = new RegExp(NAMES.map(([shape, words]) => `(?<${shape}>${words})`).join('|'), 'gi');
 
-/** Quick test before the full scan: one of the names' first letters or characters is there. */
-const NAME_HINT = /cv|cs|ci|ca|pin|otp|pas|pwd|code|time|安全|校验|验证|动态|短信|识别|卡背|密码|口令/i;
+/** Quick test before the full scan: every name contains one of these. */
+const NAME_HINT = /cv[vcnd]|cav2|csc|cid|pin|otp|pass|pwd|code|verification|one.?time|安全码|校验码|验证码|动态码|短信码|识别码|卡背码|密码|口令/i;
 
 /** Between a name and its value: separators, and words such as `is`, `code`, `码`, `为`. */
 const CONNECTOR = /^(?:[\s:=#"'()[\]-]|is\b|was\b|code\b|value\b|number\b|no\b\.?|num\b|码|值|号|为|是){0,6}/i;

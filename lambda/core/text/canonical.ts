@@ -13,25 +13,20 @@
  *   look-alikes their ASCII character;
  * - anything else is NFKC-normalised (`Ｘ` → `X`, `＠` → `@`, `．` → `.`, `①` → `1`, `ｃｖｖ` → `cvv`).
  *
- * Folding per character (not NFKC over the whole string) keeps a map from every canonical character
- * back to the original characters it came from, so a detection on the canonical text redacts exactly
- * what was written. A dropped character is attached to the canonical character before it, so a
- * zero-width space inside or right after an identifier is redacted with it.
+ * Folding per character (not NFKC over the whole string) lets every canonical character be traced
+ * back to the original characters it came from (`originalSpans`), so a detection on the canonical
+ * text redacts exactly what was written. A dropped character belongs to the canonical character
+ * before it, so a zero-width space inside or right after an identifier is redacted with it.
  *
- * ASCII text is already canonical: it is returned as is, with no map and no allocation (the fast
- * path for almost every value in a payment record). ASCII whitespace other than `' '` is left as
- * written; the detectors treat all ASCII whitespace alike.
+ * ASCII text is already canonical: it is returned as is, after one native regular-expression test
+ * and no allocation (the fast path for almost every value in a payment record); so is text whose
+ * only non-ASCII characters are CJK ideographs or Hangul. ASCII whitespace other than `' '` is left
+ * as written; the detectors treat all ASCII whitespace alike.
  */
 
-export interface CanonicalText {
-  /** The folded text the detectors read. */
-  readonly text: string;
-  /**
-   * For each canonical character, where its source starts and ends in the original (UTF-16 indexes,
-   * end exclusive). Undefined when the text is its own canonical form.
-   */
-  readonly sourceStart: Int32Array | undefined;
-  readonly sourceEnd: Int32Array | undefined;
+export interface Span {
+  readonly start: number;
+  readonly end: number;
 }
 
 const SPACE = ' ';
@@ -97,15 +92,22 @@ function codePointAt(text: string, index: number): number {
   return text.codePointAt(index) as number;
 }
 
+const NON_ASCII = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex
+
 /** Index of the first character that folds to something else, or -1 when the text is canonical. */
 function firstChange(text: string): number {
+  if (!NON_ASCII.test(text)) return -1;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80 || isStableBulk(code)) continue;
     const codePoint = codePointAt(text, i);
-    const width = codePoint > 0xffff ? 2 : 1;
-    if (foldCodePoint(codePoint) !== text.slice(i, i + width)) return i;
-    i += width - 1;
+    const folded = foldCodePoint(codePoint);
+    if (codePoint > 0xffff) {
+      if (folded.length !== 2 || folded.charCodeAt(0) !== code || folded.charCodeAt(1) !== text.charCodeAt(i + 1)) return i;
+      i++;
+    } else if (folded.length !== 1 || folded.charCodeAt(0) !== code) {
+      return i;
+    }
   }
   return -1;
 }
@@ -115,50 +117,63 @@ export function isCanonical(text: string): boolean {
   return firstChange(text) === -1;
 }
 
-/** The canonical text, without the map back (for yes/no checks). */
+/** The canonical form of `text`: the very same string when it is already canonical. */
 export function canonicalText(text: string): string {
-  return canonicalize(text).text;
-}
-
-export function canonicalize(text: string): CanonicalText {
   const change = firstChange(text);
-  if (change === -1) return { text, sourceStart: undefined, sourceEnd: undefined };
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let i = 0; i < change; i++) {
-    starts.push(i);
-    ends.push(i + 1);
-  }
-  let out = text.slice(0, change);
+  if (change === -1) return text;
+  const parts: string[] = [text.slice(0, change)];
+  let plainFrom = change;
   for (let i = change; i < text.length; ) {
     const code = text.charCodeAt(i);
     if (code < 0x80 || isStableBulk(code)) {
-      out += text[i];
-      starts.push(i);
-      ends.push(i + 1);
       i++;
       continue;
     }
     const codePoint = codePointAt(text, i);
     const width = codePoint > 0xffff ? 2 : 1;
-    const folded = foldCodePoint(codePoint);
-    if (folded === '') {
-      // Dropped: the previous canonical character now also covers it.
-      if (ends.length > 0) ends[ends.length - 1] = i + width;
+    if (plainFrom < i) parts.push(text.slice(plainFrom, i));
+    parts.push(foldCodePoint(codePoint));
+    plainFrom = i + width;
+    i += width;
+  }
+  if (plainFrom < text.length) parts.push(text.slice(plainFrom));
+  return parts.join('');
+}
+
+/**
+ * Spans of `canonicalText(original)` mapped back to `original` (in place of computing a map for every
+ * string: only strings with a finding pay for it, with one more walk). A span starts where the source
+ * of its first canonical character starts and ends where the source of its last one ends, characters
+ * dropped right after it included. `spans` must be sorted by start.
+ */
+export function originalSpans<T extends Span>(original: string, spans: readonly T[]): T[] {
+  const starts = spans.map((span) => span.start);
+  const lastChars = spans.map((span) => span.end - 1);
+  const mappedStart = new Array<number>(spans.length).fill(-1);
+  const mappedEnd = new Array<number>(spans.length).fill(-1);
+  let canonical = 0;
+  /** Spans whose last character was the latest non-empty fold: dropped characters extend them. */
+  let extending: number[] = [];
+  for (let i = 0; i < original.length; ) {
+    const code = original.charCodeAt(i);
+    const simple = code < 0x80 || isStableBulk(code);
+    const codePoint = simple ? code : codePointAt(original, i);
+    const width = codePoint > 0xffff ? 2 : 1;
+    const length = simple ? 1 : foldCodePoint(codePoint).length;
+    if (length === 0) {
+      for (const k of extending) mappedEnd[k] = i + width;
     } else {
-      out += folded;
-      for (let k = 0; k < folded.length; k++) {
-        starts.push(i);
-        ends.push(i + width);
+      extending = [];
+      for (let k = 0; k < spans.length; k++) {
+        if (starts[k] >= canonical && starts[k] < canonical + length && mappedStart[k] === -1) mappedStart[k] = i;
+        if (lastChars[k] >= canonical && lastChars[k] < canonical + length) {
+          mappedEnd[k] = i + width;
+          extending.push(k);
+        }
       }
+      canonical += length;
     }
     i += width;
   }
-  return { text: out, sourceStart: Int32Array.from(starts), sourceEnd: Int32Array.from(ends) };
-}
-
-/** The original span `[start, end)` of the canonical span `[start, end)` (end > start). */
-export function originalSpan(canonical: CanonicalText, start: number, end: number): { start: number; end: number } {
-  if (canonical.sourceStart === undefined || canonical.sourceEnd === undefined) return { start, end };
-  return { start: canonical.sourceStart[start], end: canonical.sourceEnd[end - 1] };
+  return spans.map((span, k) => ({ ...span, start: mappedStart[k], end: mappedEnd[k] }));
 }
