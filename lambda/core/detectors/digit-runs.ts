@@ -192,10 +192,10 @@ export function findDigitRunIdentifiers(text: string, out: IdentifierMatch[]): n
   return digitCount;
 }
 
+/** A run that starts with a country code is a phone number: none of its dots is a decimal point. */
 function markDecimalPoints(groups: number, countryCode: boolean): void {
   for (let g = 0; g < groups - 1; g++) {
-    decimalPoint[g] =
-      bareDot[g] && !(g === 0 && countryCode) && !(g > 0 && gapKind[g - 1] === GAP_DOT) && !(g + 1 < groups - 1 && gapKind[g + 1] === GAP_DOT);
+    decimalPoint[g] = bareDot[g] && !countryCode && !(g > 0 && gapKind[g - 1] === GAP_DOT) && !(g + 1 < groups - 1 && gapKind[g + 1] === GAP_DOT);
   }
   decimalPoint[groups - 1] = false;
 }
@@ -244,7 +244,8 @@ function checkRunSpans(text: string, groups: number, runDigits: number, endsWith
       if (last > first) {
         const gap = last - 1;
         if (decimalPoint[gap] || !joinable || short) break;
-        if (!(gap === 0 && countryCode)) {
+        // After a country code or a closing bracket (`+86 (138) 0013·8000`), any kind of gap may follow.
+        if (!(gap === 0 && countryCode) && !closesBracket[gap] && !(gap > 0 && closesBracket[gap - 1] && kind === 0)) {
           if (kind === 0) kind = gapKind[gap];
           else if (kind !== gapKind[gap]) {
             if (kind === GAP_COLON || gapKind[gap] === GAP_COLON) break;
@@ -261,8 +262,8 @@ function checkRunSpans(text: string, groups: number, runDigits: number, endsWith
       if (wholeRunOnly && !(first === 0 && last === groups - 1)) continue;
       const checkedOnly = mixed || afterDecimalPoint || decimalPoint[last];
       const start = spanStart(text, first, plusBefore);
-      if (endsWithX && last === groups - 1 && digits.length === 17) {
-        if (isCnResidentId18(digits + 'X')) out.push({ start, end: groupEnd[last] + 1, category: 'cn_resident_id' });
+      if (endsWithX && last === groups - 1 && digits.length === 17 && isCnResidentId18(digits + 'X')) {
+        out.push({ start, end: groupEnd[last] + 1, category: 'cn_resident_id' });
         continue;
       }
       let category = checkedOnly ? classifyCheckedDigits(digits) : classifyDigits(digits);

@@ -15,7 +15,7 @@ const DOT = '[ \\t]{0,2}\\.[ \\t]{0,2}';
 /** A version is written `v1.2.3.4`, `version 1.2.3.4` or `ver. 1.2.3.4`: no address is. */
 const VERSION_MARK = '(?<![A-Za-z])(?:[vV]|[vV]er(?:sion)?\\.?[ \\t]?)';
 const IPV4 = new RegExp(`(?<!\\d|\\d${DOT}|${VERSION_MARK})(?:${OCTET}${DOT}){3}${OCTET}(?!\\d|${DOT}\\d)`, 'g');
-const IPV6_CANDIDATE = /(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])/g;
+const IPV6_CANDIDATE = /(?<![0-9A-Fa-f.]|[0-9A-Fa-f]:)(?:[0-9A-Fa-f]{0,4}:){2,8}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])/g;
 const HEX_DIGIT = /[0-9A-Fa-f]/g;
 
 export function findIpv4Addresses(text: string, out: IdentifierMatch[]): void {
@@ -35,5 +35,7 @@ export function findIpv6Addresses(text: string, out: IdentifierMatch[]): void {
   IPV6_CANDIDATE.lastIndex = 0;
   for (let m = IPV6_CANDIDATE.exec(text); m !== null; m = IPV6_CANDIDATE.exec(text)) {
     if (isPlausibleIpv6(m[0])) out.push({ start: m.index, end: m.index + m[0].length, category: 'ip_address' });
+    // `ip:2001:db8::1` or `：::1`: a label's colon may start a failed candidate; try from the next one.
+    else IPV6_CANDIDATE.lastIndex = m.index + 1;
   }
 }
