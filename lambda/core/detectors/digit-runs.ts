@@ -21,7 +21,12 @@
  *   except the last group of a card written in fours (`4000 0000 0000 6`);
  * - a mobile is never read from thousands grouping (`13 800 138 000`, `13.800.138.000`);
  * - a run that is, as a whole, 18 characters shaped like a resident ID (`620102 19900101 1234`) is an
- *   ID or a mistyped one: its parts are not read as cards.
+ *   ID or a mistyped one: its parts are not read as cards;
+ * - a run in groups of four is one number (`4803 0316 4094 3300 52`: its first 16 digits are not a
+ *   card), or, past 19 digits, cards written one after another, each starting four groups after the
+ *   last (`4111 1111 1111 1111 5555 5555 5555 4444`); no mobile is read from it;
+ * - dots after a version mark (`v13.10.10.10000`, `version 2.1.13800`) make a version: only
+ *   identifiers with a checksum are read there.
  */
 import type { Category } from '../categories';
 import { isBankCardDigits, isCheckedBankCardDigits } from './bank-card';
@@ -40,6 +45,8 @@ const MIN_JOINED_GROUP_DIGITS = 2;
 const CARD_GROUP_DIGITS = 4;
 const MAX_GAP_CHARS = 5;
 const ID_CHARS = 18;
+/** Groups of four in a 16-digit card. */
+const CARDS_PER_RUN_STEP = 4;
 
 // Gap kinds. SPACE covers spaces, tabs, line breaks, dashes and brackets.
 const GAP_SPACE = 1;
@@ -216,6 +223,20 @@ function spanStart(text: string, first: number, plusBefore: boolean): number {
   return start;
 }
 
+/** Three or more groups of four, the last one shorter or not: how cards are written. */
+function isCardGrouped(groups: number): boolean {
+  if (groups < 3) return false;
+  for (let g = 0; g < groups - 1; g++) if (groupEnd[g] - groupStart[g] !== CARD_GROUP_DIGITS) return false;
+  return groupEnd[groups - 1] - groupStart[groups - 1] <= CARD_GROUP_DIGITS;
+}
+
+const VERSION_MARK = /(?:^|[^A-Za-z])(?:[vV]|[vV]er(?:sion)?\.? ?|[bB]uild ?)$/;
+
+/** `v13.10.10.10000`, `version 2.13.8001`: a dotted run right after a version mark is a version. */
+function isAfterVersionMark(text: string, runStart: number): boolean {
+  return runStart > 0 && VERSION_MARK.test(text.slice(Math.max(0, runStart - 9), runStart));
+}
+
 /** All digits of the run (and its X), when that is 18 characters shaped like a resident ID. */
 function isIdShapedRun(text: string, groups: number, runDigits: number, endsWithX: boolean): boolean {
   if (groups < 2 || runDigits + (endsWithX ? 1 : 0) !== ID_CHARS) return false;
@@ -229,9 +250,14 @@ function checkRunSpans(text: string, groups: number, runDigits: number, endsWith
   const countryCode = groups > 1 && isCountryCodeGroup(text, 0, plusBefore);
   markDecimalPoints(groups, countryCode);
   // `620102 19900101 1234` is a resident ID (or a mistyped one) in groups: its parts are not cards.
-  const wholeRunOnly = isIdShapedRun(text, groups, runDigits, endsWithX);
+  // `2000 1300 0000 004` is one number in fours: no card or mobile hides in part of it.
+  const inCardGroups = isCardGrouped(groups);
+  const wholeRunOnly = isIdShapedRun(text, groups, runDigits, endsWithX) || (inCardGroups && runDigits <= MAX_IDENTIFIER_DIGITS);
+  const version = isAfterVersionMark(text, groupStart[0]);
 
   for (let first = 0; first < groups; first++) {
+    // In fours, a number starts every four groups (`4111 1111 1111 1111 5555 5555 5555 4444`), not in between.
+    if (inCardGroups && first % CARDS_PER_RUN_STEP !== 0) continue;
     const joinable = groupEnd[first] - groupStart[first] >= MIN_JOINED_GROUP_DIGITS;
     const afterDecimalPoint = first > 0 && decimalPoint[first - 1];
     let kind = 0;
@@ -262,12 +288,13 @@ function checkRunSpans(text: string, groups: number, runDigits: number, endsWith
       if (wholeRunOnly && !(first === 0 && last === groups - 1)) continue;
       const checkedOnly = mixed || afterDecimalPoint || decimalPoint[last];
       const start = spanStart(text, first, plusBefore);
-      if (endsWithX && last === groups - 1 && digits.length === 17 && isCnResidentId18(digits + 'X')) {
-        out.push({ start, end: groupEnd[last] + 1, category: 'cn_resident_id' });
+      if (endsWithX && last === groups - 1 && digits.length === 17 && hasResidentIdShape(`${digits}X`)) {
+        // 17 digits and an X shaped like an ID: an ID, or a mistyped one, never a 17-digit card.
+        if (isCnResidentId18(`${digits}X`)) out.push({ start, end: groupEnd[last] + 1, category: 'cn_resident_id' });
         continue;
       }
-      let category = checkedOnly ? classifyCheckedDigits(digits) : classifyDigits(digits);
-      if (category === 'cn_mobile' && isThousandsGrouping(first, last)) category = undefined;
+      let category = checkedOnly || (version && kind === GAP_DOT) ? classifyCheckedDigits(digits) : classifyDigits(digits);
+      if (category === 'cn_mobile' && (isThousandsGrouping(first, last) || (inCardGroups && !(first === 0 && last === groups - 1)))) category = undefined;
       if (category !== undefined) out.push({ start, end: groupEnd[last], category });
     }
   }
