@@ -106,12 +106,15 @@ function judgeWord(words: readonly string[], i: number): boolean | undefined {
   return undefined;
 }
 
-function isCjkSadName(canonical: string): boolean {
+/** The verdict on the Chinese words of a name: refused, about the code, or no SAD word at all. */
+function judgeCjk(canonical: string): boolean | undefined {
+  let verdict: boolean | undefined;
   CJK_SAD.lastIndex = 0;
   for (let m = CJK_SAD.exec(canonical); m !== null; m = CJK_SAD.exec(canonical)) {
     if (!CJK_ABOUT.test(canonical.slice(m.index + m[0].length))) return true;
+    verdict = false;
   }
-  return false;
+  return verdict;
 }
 
 /**
@@ -121,14 +124,15 @@ function isCjkSadName(canonical: string): boolean {
 export type SensitiveAuthNameClass = 'sad' | 'card_code_if_shaped' | 'none';
 
 export function classifySensitiveAuthName(name: string): SensitiveAuthNameClass {
-  if (isCjkSadName(canonicalText(name))) return 'sad';
+  const cjk = judgeCjk(canonicalText(name));
+  if (cjk === true) return 'sad';
   const words = nameWords(name);
   if (words.length === 1 && words[0] === 'cid') return 'card_code_if_shaped';
   for (let i = 0; i < words.length; i++) {
     const judged = judgeWord(words, i);
     if (judged !== undefined) return judged ? 'sad' : 'card_code_if_shaped';
   }
-  return 'none';
+  return cjk === false ? 'card_code_if_shaped' : 'none';
 }
 
 export function isSensitiveAuthFieldName(name: string): boolean {

@@ -26,10 +26,10 @@ import { isBankCardDigits } from './bank-card';
 // ---------------------------------------------------------------------------------------------
 // Track data
 
-const GROUPED_PAN = '(\\d(?:[ -]?\\d){12,18})';
+const GROUPED_PAN = '(\\d(?:[ -]?\\d){11,18})';
 const TRACK_2 = new RegExp(`(?<![0-9])(?:57[0-9A-Fa-f]{2})?${GROUPED_PAN}( {0,2}[=|] {0,2}|[Dd])(\\d{4})\\d{3}`, 'g');
 const TRACK_1 = new RegExp(`%?[Bb] ?${GROUPED_PAN} {0,2}([\\^|])[^\\^|]{0,26}\\2 {0,2}(\\d{4})\\d{3}`, 'g');
-const SHORTEST_TRACK = 20;
+const SHORTEST_TRACK = 19;
 const NON_DIGIT = /\D/g;
 
 function isRealMonth(yymm: string): boolean {
