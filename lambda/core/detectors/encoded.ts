@@ -3,7 +3,8 @@
  *
  * Covered:
  * - percent-encoding (RFC 3986; `+` read as a space, as HTML forms write it): a run of non-space
- *   characters holding at least one `%XX` is decoded (`%31%33%38…`, `mobile%3D138%200013%208000`);
+ *   characters holding a `%XX` escape, or a `+` between digits, is decoded (`%31%33%38…`,
+ *   `mobile%3D138%200013%208000`, `?card=4111+1111+1111+1111`);
  * - base64 and base64url (RFC 4648, padded or not): a run of at least 12 alphabet characters (9 bytes:
  *   the shortest e-mail worth finding; an 11-digit mobile takes 15) with both an upper-case and a
  *   lower-case letter, as base64 of text always has, so lower-case words, numbers, upper-case codes
@@ -88,18 +89,26 @@ function hasPercentEscape(text: string, from: number, to: number): boolean {
   return false;
 }
 
+const FORM_SPACE_BETWEEN_DIGITS = /\d\+\d/;
+
+/** Whether a token is percent- or form-encoded: a `%XX` escape, or `+` for a space between digits. */
+function isUrlEncoded(text: string, start: number, end: number): boolean {
+  return hasPercentEscape(text, start, end) || FORM_SPACE_BETWEEN_DIGITS.test(text.slice(start, end));
+}
+
 function findPercentTokens(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
-  let percent = text.indexOf('%');
-  while (percent !== -1) {
-    let start = percent;
-    while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--;
-    let end = percent;
-    while (end < text.length && isTokenChar(text.charCodeAt(end))) end++;
-    percent = text.indexOf('%', end + 1);
-    if (!hasPercentEscape(text, start, end)) continue;
-    const decoded = decodePercent(text.slice(start, end));
+  let i = 0;
+  while (i < text.length) {
+    if (!isTokenChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isTokenChar(text.charCodeAt(i))) i++;
+    if (!isUrlEncoded(text, start, i)) continue;
+    const decoded = decodePercent(text.slice(start, i));
     const category = decoded === undefined ? undefined : scan(decoded);
-    if (category !== undefined) out.push({ start, end, category });
+    if (category !== undefined) out.push({ start, end: i, category });
   }
 }
 
@@ -130,11 +139,11 @@ function findBase64Tokens(text: string, scan: DecodedScan, out: EncodedMatch[]):
 
 /** Whether `text` may hold anything this module would decode (cheap, for the hot path). */
 export function mayHoldEncodedToken(text: string): boolean {
-  return text.length >= MIN_BASE64_CHARS || text.includes('%');
+  return text.length >= MIN_BASE64_CHARS || text.includes('%') || text.includes('+');
 }
 
 /** Every percent-encoded or base64 token of `text` whose decoded form holds an identifier. */
 export function findEncodedIdentifiers(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
-  if (text.includes('%')) findPercentTokens(text, scan, out);
+  if (text.includes('%') || text.includes('+')) findPercentTokens(text, scan, out);
   findBase64Tokens(text, scan, out);
 }

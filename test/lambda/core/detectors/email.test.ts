@@ -13,6 +13,17 @@ describe('e-mail addresses', () => {
     ['@example.com', []],
     ['price @ 5.00', []],
     ['a@b.c', []],
+    // RFC 5322 specials and quoted local parts, RFC 6531 and IDN, full-width
+    ["o'brien+pay@example.com", ["o'brien+pay@example.com"]],
+    ['a!#$&*/=?^_`{|}~@x.org', ['a!#$&*/=?^_`{|}~@x.org']],
+    ['to "john doe"@example.com now', ['"john doe"@example.com']],
+    ['用户@例子.中国', ['用户@例子.中国']],
+    ['josé@bücher.de', ['josé@bücher.de']],
+    ['ｕｓｅｒ＠ｅｘａｍｐｌｅ．ｃｏｍ', ['ｕｓｅｒ＠ｅｘａｍｐｌｅ．ｃｏｍ']],
+    ['user＠example.com', ['user＠example.com']],
+    ['x@example.xn--fiqs8s', ['x@example.xn--fiqs8s']],
+    ['root@[192.0.2.1]', ['root@[192.0.2.1]']],
+    ['邮箱：zhang@qq.com谢谢', ['zhang@qq.com']],
   ])('%j → %j', (text, expected) => {
     expect(foundOf(text, 'email')).toEqual(expected);
   });
