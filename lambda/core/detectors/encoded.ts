@@ -139,11 +139,11 @@ function findBase64Tokens(text: string, scan: DecodedScan, out: EncodedMatch[]):
 
 /** Whether `text` may hold anything this module would decode (cheap, for the hot path). */
 export function mayHoldEncodedToken(text: string): boolean {
-  return text.length >= MIN_BASE64_CHARS || text.includes('%') || text.includes('+');
+  return text.length >= MIN_BASE64_CHARS || text.includes('%');
 }
 
 /** Every percent-encoded or base64 token of `text` whose decoded form holds an identifier. */
 export function findEncodedIdentifiers(text: string, scan: DecodedScan, out: EncodedMatch[]): void {
-  if (text.includes('%') || text.includes('+')) findPercentTokens(text, scan, out);
+  if (text.includes('%') || FORM_SPACE_BETWEEN_DIGITS.test(text)) findPercentTokens(text, scan, out);
   findBase64Tokens(text, scan, out);
 }

@@ -96,6 +96,11 @@ const NAME_PATTERN = new RegExp(NAMES.map(([shape, words]) => `(?<${shape}>${wor
 /** Quick test before the full scan: every name contains one of these. */
 const NAME_HINT = /cv[vcnd]|cav2|csc|cid|pin|otp|pass|pwd|code|verification|one.?time|安全码|校验码|验证码|动态码|短信码|识别码|卡背码|密码|口令/i;
 
+/** One pass for the common case, a string with neither a track separator nor a SAD name. */
+const ANY_HINT = new RegExp(`[=^|]|\\d[Dd]|${NAME_HINT.source}`, 'i');
+/** `cvv123`, `PIN1234` */
+const SHORTEST_NAMED_VALUE = 6;
+
 /** Between a name and its value: separators, and words such as `is`, `code`, `码`, `为`. */
 const CONNECTOR = /^(?:[\s:=#"'()[\]-]|is\b|was\b|code\b|value\b|number\b|no\b\.?|num\b|码|值|号|为|是){0,6}/i;
 
@@ -165,8 +170,9 @@ export type SensitiveAuthTextKind = 'track_data' | 'named_value';
  * record walk applies to every string and key, and that a parser can apply to every duplicate of a key.
  */
 export function sensitiveAuthDataInText(text: string): SensitiveAuthTextKind | undefined {
-  if (text.length < 4) return undefined;
+  if (text.length < SHORTEST_NAMED_VALUE) return undefined;
   const canonical = canonicalText(text);
+  if (!ANY_HINT.test(canonical)) return undefined;
   if (canonicalTrackData(canonical)) return 'track_data';
   return canonicalSadValue(canonical) ? 'named_value' : undefined;
 }
