@@ -7,6 +7,7 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Category } from './categories';
 import { nationalMobileNumber } from './detectors/cn-mobile';
+import { canonicalText } from './text/canonical';
 
 export const MIN_TOKEN_KEY_BYTES = 32;
 
@@ -46,19 +47,23 @@ export function tokenKeyFromHex(hex: string): TokenKey {
 /** What a token stands for: an identifier category, or `text` for a value no detector recognised. */
 export type TokenType = Category | 'text';
 
-const SEPARATORS = /[\s-]/g;
+const NOT_A_DIGIT = /\D/g;
+const NOT_AN_ID_CHARACTER = /[^0-9X]/g;
 
-/** The same identifier written differently (`138 0013 8000`, `+86 13800138000`) gets the same token. */
+/**
+ * The same identifier written differently (`138 0013 8000`, `+86.138.0013.8000`, `１３８…`) gets the
+ * same token: values are read in their canonical form (the detectors' view) first.
+ */
 function normalizeForToken(type: TokenType, value: string): string {
   switch (type) {
     case 'cn_mobile':
-      return nationalMobileNumber(value.replace(SEPARATORS, '').replace('+', ''));
+      return nationalMobileNumber(canonicalText(value).replace(NOT_A_DIGIT, ''));
     case 'bank_card':
-      return value.replace(SEPARATORS, '');
+      return canonicalText(value).replace(NOT_A_DIGIT, '');
     case 'cn_resident_id':
-      return value.trim().toUpperCase();
+      return canonicalText(value).toUpperCase().replace(NOT_AN_ID_CHARACTER, '');
     case 'email':
-      return value.trim().toLowerCase();
+      return canonicalText(value).trim().toLowerCase();
     default:
       return value;
   }

@@ -35,6 +35,16 @@ describe('tokens', () => {
   });
 
   test.each([
+    ['cn_mobile', ['13800138000', '+86.138.0013.8000', '(+86) 138-0013-8000', '１３８\u200b００１３８０００', '0086 138 0013 8000']],
+    ['bank_card', ['4111111111111111', '4111.1111.1111.1111', '４１１１ １１１１ １１１１ １１１１', '4111\u20141111\u20141111\u20141111']],
+    ['cn_resident_id', ['11010519491231002X', '110105 19491231 002x', '１１０１０５１９４９１２３１００２Ｘ']],
+    ['email', ['zhang@example.com', 'ＺＨＡＮＧ＠ＥＸＡＭＰＬＥ．ＣＯＭ']],
+  ] as const)('one %s in every notation gets one token', (type, notations) => {
+    const key = tokenKeyFromBytes(Buffer.alloc(32, 7).fill(1, 0, 1));
+    expect(new Set(notations.map((value) => tokenize(key, type, value))).size).toBe(1);
+  });
+
+  test.each([
     ['short', 'ab'.repeat(31), /31 bytes/],
     ['not hex', 'zz'.repeat(32), /hex-encoded/],
     ['odd length', 'a'.repeat(65), /hex-encoded/],
