@@ -167,7 +167,7 @@ export function viaServiceFindings(template: CfnTemplateJson, context: RenderCon
       if (values === undefined) return [];
       return (Array.isArray(values) ? values : [values])
         .map((v) => renderString(v, context))
-        .filter((v): v is string => v !== undefined && !v.endsWith(`.${context.urlSuffix}`))
+        .filter((v): v is string => v !== undefined && !v.endsWith(`.${context.urlSuffix}`) && !v.endsWith('*'))
         .map((v) => ({
           check: 'kms-via-service',
           severity: 'blocker' as const,

@@ -69,30 +69,34 @@ export interface RenderContext {
  * without deploying (another resource's attribute, a parameter).
  */
 export function renderString(value: unknown, context: RenderContext = {}): string | undefined {
+  return render(value, context, () => undefined);
+}
+
+/** Like renderString, with `?` for every part only known at deploy time (to read JSON built with Fn::Join). */
+export function renderWithUnknowns(value: unknown, context: RenderContext = {}): string | undefined {
+  return render(value, context, () => '?');
+}
+
+function render(value: unknown, context: RenderContext, unknown: () => string | undefined): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  if (value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value !== 'object') return unknown();
   const v = value as Record<string, unknown>;
   if (typeof v.Ref === 'string') {
-    switch (v.Ref) {
-      case 'AWS::AccountId':
-        return context.account ?? ACCOUNT_TOKEN;
-      case 'AWS::Region':
-        return context.region;
-      case 'AWS::Partition':
-        return context.partition;
-      case 'AWS::URLSuffix':
-        return context.urlSuffix;
-      default:
-        return undefined;
-    }
+    const pseudo: Record<string, string | undefined> = {
+      'AWS::AccountId': context.account ?? ACCOUNT_TOKEN,
+      'AWS::Region': context.region,
+      'AWS::Partition': context.partition,
+      'AWS::URLSuffix': context.urlSuffix,
+    };
+    return pseudo[v.Ref] ?? unknown();
   }
   const join = v['Fn::Join'];
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = join[1].map((part) => renderString(part, context));
+    const parts = join[1].map((part) => render(part, context, unknown));
     return parts.every((p): p is string => p !== undefined) ? parts.join(join[0]) : undefined;
   }
-  return undefined;
+  return unknown();
 }
 
 /** Whether a value mentions the deploying account: `Ref AWS::AccountId`, or the known account literally. */

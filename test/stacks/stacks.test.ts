@@ -6,6 +6,18 @@ import { homePartition } from '../../lib/config';
 import { AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS, acknowledgementsFor } from '../../lib/nag/acknowledgements';
 import { baseRuleId } from '../../lib/nag/acknowledgement-checks';
 import { allStacks, buildApp, type BuiltApp } from '../support/app-fixture';
+import { unknownIamActions } from '../support/iam-actions';
+import { isOffered } from '../../lib/availability';
+import {
+  bucketNameFindings,
+  iamActionsOf,
+  impliedDependencyFindings,
+  lambdaResilienceFindings,
+  secretFindings,
+  traceFindings,
+  viaServiceFindings,
+} from '../../lib/preflight/template-checks';
+import type { CfnTemplateJson } from '../../lib/preflight/template-model';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 type Statement = { Sid?: string; Effect: string; Action?: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -360,3 +372,54 @@ describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
     }
   });
 });
+
+/**
+ * What a real first deployment would stumble on, read from the synthesized templates of both
+ * profiles with the same template checks `residency preflight` runs (lib/preflight/template-checks.ts).
+ */
+describe.each(PROFILES)('deploys on the first try (%s profile)', (profile) => {
+  const stacksOf = () =>
+    allStacks(built[profile]).map((stack) => ({
+      name: stack.stackName,
+      region: stack.region,
+      partition: partitionOf(stack.region),
+      template: templates[profile][stack.stackName] as CfnTemplateJson,
+    }));
+  const messages = (findings: Array<{ logicalId?: string; message: string }>) => findings.map((f) => `${f.logicalId}: ${f.message}`);
+
+  test('no explicit bucket name without the account', () => {
+    expect(stacksOf().flatMap((s) => messages(bucketNameFindings(s.template)))).toEqual([]);
+  });
+
+  test('no immediate rotation of a secret that holds no credentials', () => {
+    const blockers = stacksOf().flatMap((s) => secretFindings(s.template).filter((f) => f.severity === 'blocker'));
+    expect(messages(blockers)).toEqual([]);
+  });
+
+  test('no traced function without a way to send traces', () => {
+    expect(stacksOf().flatMap((s) => messages(traceFindings(s.template, { xrayOffered: isOffered('lambda:xray-tracing', s.region) })))).toEqual([]);
+  });
+
+  test('every Lambda function of the assembly, providers included, has reserved concurrency and a dead-letter queue', () => {
+    const all = stacksOf().flatMap((s) => Object.values(s.template.Resources ?? {}).filter((r) => r.Type === 'AWS::Lambda::Function'));
+    expect(all.length).toBeGreaterThan(0);
+    expect(stacksOf().flatMap((s) => messages(lambdaResilienceFindings(s.template)))).toEqual([]);
+  });
+
+  test('no DependsOn that a reference already implies (cfn-lint W3005)', () => {
+    expect(stacksOf().flatMap((s) => messages(impliedDependencyFindings(s.template)))).toEqual([]);
+  });
+
+  test('every kms:ViaService condition is spelled for the partition of its stack', () => {
+    const suffix = (partition: string) => (partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com');
+    const found = stacksOf().flatMap((s) => messages(viaServiceFindings(s.template, { region: s.region, partition: s.partition, urlSuffix: suffix(s.partition) })));
+    expect(found).toEqual([]);
+  });
+
+  test('no IAM action that does not exist', async () => {
+    const actions = [...new Set(stacksOf().flatMap((s) => iamActionsOf(s.template)))];
+    expect(actions.length).toBeGreaterThan(20);
+    expect(await unknownIamActions(actions)).toEqual([]);
+  });
+});
+
