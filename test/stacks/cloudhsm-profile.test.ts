@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { lambdaResilienceFindings } from '../../lib/preflight/template-checks';
 import { createResidencyStacks } from '../../lib/residency-app';
 import { join } from 'node:path';
 import { loadApprovedTransfers } from '../../lib/transfer-rules';
@@ -70,4 +71,9 @@ test('every pack passes the profile with CloudHSM (the provider outside the VPC 
     pack.validateScope(built.app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
   );
   expect(findings).toEqual([]);
+});
+
+test('with the CloudHSM key store, every Lambda function (its provider included) has reserved concurrency and a dead-letter queue', () => {
+  expect(ofType('AWS::Lambda::Function').map(([id]) => id)).toEqual(expect.arrayContaining([expect.stringMatching(/^C3HsmKeyStoreProvider/)]));
+  expect(lambdaResilienceFindings(home).map((f) => `${f.logicalId}: ${f.message}`)).toEqual([]);
 });

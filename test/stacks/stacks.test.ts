@@ -18,6 +18,8 @@ import {
   viaServiceFindings,
 } from '../../lib/preflight/template-checks';
 import type { CfnTemplateJson } from '../../lib/preflight/template-model';
+import { preflight } from '../../lib/preflight/preflight';
+import { readAssemblyStacks } from '../../lib/report/cloud-assembly';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 type Statement = { Sid?: string; Effect: string; Action?: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -420,6 +422,31 @@ describe.each(PROFILES)('deploys on the first try (%s profile)', (profile) => {
     const actions = [...new Set(stacksOf().flatMap((s) => iamActionsOf(s.template)))];
     expect(actions.length).toBeGreaterThan(20);
     expect(await unknownIamActions(actions)).toEqual([]);
+  });
+});
+
+describe('residency preflight on the synthesized assemblies', () => {
+  const checklist = (profile: string) => preflight(readAssemblyStacks(assemblyDirs[profile]));
+  const items = (profile: string) => checklist(profile).stacks.flatMap((s) => s.items.map((i) => ({ stack: s.stack, ...i })));
+
+  test('default profile: the one blocker is the unconfigured account of the other partition; the secret to fill is listed', () => {
+    const report = checklist('default');
+    expect(items('default').filter((i) => i.severity === 'blocker').map((i) => `${i.stack} ${i.check}: ${i.message}`)).toEqual([
+      'paydata-home accounts: the landing bucket of ap-southeast-1 is in another partition and its account is not configured: the home stack cannot name it, and delivery refuses to push',
+    ]);
+    expect(report.blockers).toBe(1);
+    expect(items('default')).toContainEqual(expect.objectContaining({ stack: 'paydata-home', check: 'secrets', severity: 'action', message: expect.stringMatching(/not-provisioned template: fill it before the first delivery and before its first rotation, 30 days/) }));
+    // Every resource type and feature of the home stack was found in the table, with its China source.
+    const passed = report.stacks.find((s) => s.stack === 'paydata-home')!.passed.map((p) => p.message);
+    expect(passed).toEqual(expect.arrayContaining([expect.stringMatching(/^arm64 Lambda is offered in cn-north-1 \(https:\/\/docs\.amazonaws\.cn\//), expect.stringMatching(/^CloudTrail DynamoDB data events is offered in cn-north-1/), expect.stringMatching(/^Lambda runtime nodejs24.x is offered in cn-north-1/)]));
+  });
+
+  test('sg-home profile: no blocker; the same-account assumption of replication is an action', () => {
+    expect(checklist('sg-home').blockers).toBe(0);
+    expect(items('sg-home').filter((i) => i.check === 'global-names').map((i) => i.message)).toEqual([
+      expect.stringMatching(/replicates to paydata-landing-<AWS::AccountId>-eu-west-1 of stack paydata-dest-eu-west-1: the same bucket only if both stacks deploy to one account/),
+      expect.stringMatching(/replicates to paydata-landing-<AWS::AccountId>-us-east-1/),
+    ]);
   });
 });
 
