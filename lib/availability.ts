@@ -54,11 +54,10 @@ const CN_SERVICES: ReadonlyArray<readonly [prefix: string, page: string, note: s
   ['AWS::CloudWatch::', 'cloudwatch', 'Core service of both China regions'],
   ['AWS::Logs::', 'cloudwatchlogs', 'Core service of both China regions'],
   ['AWS::Events::', 'eventbridge', 'Core service of both China regions'],
-  ['AWS::AccessAnalyzer::', 'access-analyzer', 'IAM Access Analyzer resource types are in the China CloudFormation reference (docs.amazonaws.cn/AWSCloudFormation/latest/UserGuide/AWS_AccessAnalyzer.html)'],
 ];
 
 /** Services we use in the commercial partition (every one is offered in the regions the profiles use). */
-const AWS_SERVICES = CN_SERVICES.map(([prefix]) => prefix);
+const AWS_SERVICES = [...CN_SERVICES.map(([prefix]) => prefix), 'AWS::AccessAnalyzer::'];
 
 export const AVAILABILITY: readonly AvailabilityRow[] = [
   ...CN_SERVICES.map(([subject, page, note]): AvailabilityRow => ({
@@ -79,6 +78,15 @@ export const AVAILABILITY: readonly AvailabilityRow[] = [
     checked: CHECKED,
     note: 'Offered in ap-southeast-1, eu-west-1 and us-east-1 (long-standing regions with every service we use)',
   })),
+  {
+    subject: 'AWS::AccessAnalyzer::',
+    partition: 'aws-cn',
+    regions: CN,
+    availability: 'offered',
+    source: 'https://docs.amazonaws.cn/AWSCloudFormation/latest/UserGuide/AWS_AccessAnalyzer.html',
+    checked: CHECKED,
+    note: 'IAM Access Analyzer resource types are in the China edition of the CloudFormation reference (external access analyzers; unused access is not relied on there)',
+  },
   {
     subject: 'lambda:xray-tracing',
     partition: 'aws-cn',

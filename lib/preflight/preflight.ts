@@ -170,13 +170,14 @@ export function preflight(stacks: readonly AssemblyStack[]): PreflightReport {
       ...impliedDependencyFindings(template),
       ...crossStackNameFindings(stack, stacks),
     ];
+    const located = all.map((f) => (f.path === undefined && f.logicalId ? { ...f, path: stack.constructPathByLogicalId.get(f.logicalId) } : f));
     return {
       stack: stack.artifactId,
       region: stack.region,
       partition,
       account: stack.account,
-      items: all.filter((f) => f.severity !== 'info'),
-      passed: all.filter((f) => f.severity === 'info'),
+      items: located.filter((f) => f.severity !== 'info'),
+      passed: located.filter((f) => f.severity === 'info'),
     };
   });
   const items = checklists.flatMap((c) => c.items);

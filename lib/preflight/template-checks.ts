@@ -80,7 +80,8 @@ export function secretFindings(template: CfnTemplateJson): Finding[] {
     const secretId = targetId(p.SecretId);
     const secret = secretId && resources[secretId] ? { logicalId: secretId, resource: resources[secretId] } : undefined;
     const initial = secret ? initialValueOf(secret) : 'unknown';
-    const days = (p.RotationRules as { AutomaticallyAfterDays?: number; ScheduleExpression?: string } | undefined)?.AutomaticallyAfterDays;
+    const rules = p.RotationRules as { AutomaticallyAfterDays?: number; ScheduleExpression?: string } | undefined;
+    const days = rules?.AutomaticallyAfterDays ?? Number(/^rate\((\d+) days?\)$/.exec(rules?.ScheduleExpression ?? '')?.[1] ?? NaN);
     if (p.RotateImmediatelyOnUpdate !== false && initial !== 'credentials') {
       found.push(
         finding(schedule, 'secrets', 'blocker', `rotates its secret as soon as it is created, while the secret holds ${initial === 'generated' ? 'a random string' : initial === 'not-provisioned' ? 'no credentials yet' : 'a value the template does not show'}: the first rotation fails before anyone could put credentials in`, 'set rotateImmediatelyOnUpdate: false on the RotationSchedule and start the secret from a JSON template its rotation function understands'),
@@ -88,7 +89,7 @@ export function secretFindings(template: CfnTemplateJson): Finding[] {
     }
     if (secret && initial === 'not-provisioned') {
       found.push(
-        finding(secret, 'secrets', 'action', `holds the not-provisioned template: fill it before the first delivery${days ? ` and before its first rotation, ${days} days after deployment` : ''}`, 'after deploying the destination stack, create its IAM user and put {"userName","accessKeyId","secretAccessKey"} with aws secretsmanager put-secret-value'),
+        finding(secret, 'secrets', 'action', `holds the not-provisioned template: fill it before the first delivery${Number.isFinite(days) ? ` and before its first rotation, ${days} days after deployment` : ''}`, 'after deploying the destination stack, create its IAM user and put {"userName","accessKeyId","secretAccessKey"} with aws secretsmanager put-secret-value'),
       );
     }
   }
