@@ -102,7 +102,10 @@ function gatewayAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   const rotations = pushed.map((region) => `Delivery/Credentials-${region}/Rotate`);
   const delivery = pushed.length > 0 ? ['Delivery/Deliver'] : [];
   const outsideVpc = [...delivery, ...rotations];
-  const roles = ['Gateway/Gateway', 'Backfill', 'C2Backup', 'C1Backup', 'AuditBackup', 'Delivery/Deliver', ...rotations];
+  // The delivery role needs unscoped actions only for X-Ray (where its region traces Lambda) or for
+  // VPC placement (when no destination is pushed across partitions).
+  const deliverUnscoped = pushed.length === 0 || isOffered('lambda:xray-tracing', config.homeRegion);
+  const roles = ['Gateway/Gateway', 'Backfill', 'C2Backup', 'C1Backup', 'AuditBackup', ...(deliverUnscoped ? ['Delivery/Deliver'] : []), ...rotations];
   const policy = (role: string) => `${role}/Role/Permissions/Resource`;
   const tablePrefix = (dataClass: string) => `${dataClass}${countryOf(config.homeRegion)}Records`;
   const replicated = config.allowedDestinationRegions.filter((r) => !pushed.includes(r));
