@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write the evidence report (SARIF, control matrix, HTML) into a cloud assembly',
     load: async () => (await import('../lib/cli/report')).run,
   },
+  preflight: {
+    summary: 'before cdk deploy: global names, region/partition availability, accounts, secrets to fill',
+    load: async () => (await import('../lib/cli/preflight')).run,
+  },
 };
 
 function usage(): string {

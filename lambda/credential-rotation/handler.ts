@@ -9,6 +9,14 @@ const destinationRegion = process.env.DESTINATION_REGION;
 
 export const handler = async (event: RotationEvent): Promise<void> => {
   if (!destinationRegion) throw new Error('rotation environment: DESTINATION_REGION is missing');
-  logger.info('rotation step', { step: event.Step, secret: event.SecretId });
-  await rotate(event, secrets, remoteClientsFor(destinationRegion));
+  const outcome = await rotate(event, secrets, remoteClientsFor(destinationRegion), destinationRegion);
+  if (outcome === 'not-provisioned') {
+    logger.warn('credentials not provisioned yet: nothing rotated; delivery to this destination is refused until they are put in', {
+      step: event.Step,
+      secret: event.SecretId,
+      destinationRegion,
+    });
+  } else {
+    logger.info('rotation step', { step: event.Step, secret: event.SecretId, outcome });
+  }
 };

@@ -1,7 +1,11 @@
 /** A delivery destination as configured at synth (no secrets: credentials live in Secrets Manager). */
 export interface DeliveryDestination {
   readonly region: string;
-  readonly bucket: string;
+  /**
+   * The landing bucket. Absent only for a cross-partition push whose account the home stack could
+   * not know at synth (`accounts.destinations.<region>` not set): such a push is refused.
+   */
+  readonly bucket?: string;
   /** `s3-replication` inside one partition; `cross-partition-push` across (China ↔ abroad). */
   readonly method: 's3-replication' | 'cross-partition-push';
   /** Secret holding `{ "accessKeyId": ..., "secretAccessKey": ... }` of the other partition (push only). */
@@ -15,7 +19,10 @@ export function parseDestinations(json: string | undefined): DeliveryDestination
   if (!Array.isArray(parsed) || parsed.length === 0) throw new Error('delivery environment: DESTINATIONS must be a non-empty array');
   return parsed.map((raw: unknown, i) => {
     const d = raw as Partial<DeliveryDestination>;
-    if (typeof d.region !== 'string' || typeof d.bucket !== 'string') throw new Error(`DESTINATIONS[${i}]: region and bucket are required`);
+    if (typeof d.region !== 'string') throw new Error(`DESTINATIONS[${i}]: region is required`);
+    if (typeof d.bucket !== 'string' && !(d.method === 'cross-partition-push' && d.bucket === undefined)) {
+      throw new Error(`DESTINATIONS[${i}]: bucket is required (it may only be absent for a cross-partition push)`);
+    }
     if (d.method !== 's3-replication' && d.method !== 'cross-partition-push') throw new Error(`DESTINATIONS[${i}].method: got ${String(d.method)}`);
     if (d.method === 'cross-partition-push' && typeof d.credentialsSecretArn !== 'string') {
       throw new Error(`DESTINATIONS[${i}]: a cross-partition destination needs credentialsSecretArn`);

@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { S3Event, SQSEvent } from 'aws-lambda';
+import { requireCredentials } from '../credential-rotation/credentials';
 import { appendOnce, LedgerStore } from '../shared/ledger-store';
 import { declarationOf, type DeliveryDestination, destinationRegionOf, parseDestinations } from './destinations';
 
@@ -34,10 +35,7 @@ function remoteClient(destination: DeliveryDestination): Promise<S3Client> {
   let client = remoteClients.get(destination.region);
   if (!client) {
     client = secrets.send(new GetSecretValueCommand({ SecretId: destination.credentialsSecretArn })).then((secret) => {
-      const credentials = JSON.parse(secret.SecretString ?? '{}') as { accessKeyId?: string; secretAccessKey?: string };
-      if (!credentials.accessKeyId || !credentials.secretAccessKey) {
-        throw new Error(`secret ${destination.credentialsSecretArn} does not hold accessKeyId and secretAccessKey`);
-      }
+      const credentials = requireCredentials(secret.SecretString, `secret ${destination.credentialsSecretArn}`);
       return new S3Client({ region: destination.region, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey }, maxAttempts: MAX_ATTEMPTS });
     });
     remoteClients.set(destination.region, client);
@@ -52,7 +50,7 @@ interface ObjectCreatedEvent {
 }
 
 async function receipt(input: {
-  destination: DeliveryDestination;
+  destination: DeliveryDestination & { readonly bucket: string };
   key: string;
   declaration: { seq: number; hash: string };
   status: 'delivered' | 'failed';
@@ -82,18 +80,24 @@ async function push(event: ObjectCreatedEvent): Promise<void> {
     logger.info('not a cross-partition destination; S3 replication delivers it', { key, region });
     return;
   }
+  if (!destination.bucket) {
+    throw new Error(
+      `${destination.region}: the landing bucket was not known at synth (its account is in another partition); set accounts.destinations.${destination.region} and redeploy the home stack. Nothing was pushed`,
+    );
+  }
+  const bound = { ...destination, bucket: destination.bucket };
   const object = await s3.send(new GetObjectCommand({ Bucket: event.detail.bucket.name, Key: key, VersionId: event.detail.object['version-id'] }));
   const declaration = declarationOf(object.Metadata);
   const body = await object.Body!.transformToByteArray();
   try {
-    const remote = await remoteClient(destination);
+    const remote = await remoteClient(bound);
     const put = await remote.send(
-      new PutObjectCommand({ Bucket: destination.bucket, Key: key, Body: body, ChecksumAlgorithm: 'SHA256', Metadata: object.Metadata }),
+      new PutObjectCommand({ Bucket: bound.bucket, Key: key, Body: body, ChecksumAlgorithm: 'SHA256', Metadata: object.Metadata }),
     );
-    await receipt({ destination, key, declaration, status: 'delivered', etag: put.ETag, versionId: put.VersionId, attempts: put.$metadata.attempts ?? 1 });
+    await receipt({ destination: bound, key, declaration, status: 'delivered', etag: put.ETag, versionId: put.VersionId, attempts: put.$metadata.attempts ?? 1 });
     logger.info('delivered', { key, region, declarationSeq: declaration.seq });
   } catch (err) {
-    await receipt({ destination, key, declaration, status: 'failed', attempts: MAX_ATTEMPTS, error: (err as Error).message.slice(0, 500) });
+    await receipt({ destination: bound, key, declaration, status: 'failed', attempts: MAX_ATTEMPTS, error: (err as Error).message.slice(0, 500) });
     throw err; // Lambda retries the event, then it goes to the dead-letter queue: nothing is lost.
   }
 }
@@ -103,12 +107,12 @@ async function replicationReceipts(event: S3Event): Promise<void> {
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
     const region = destinationRegionOf(key, outboundPrefix);
     const destination = destinations.find((d) => d.region === region && d.method === 's3-replication');
-    if (!destination) throw new Error(`replication event for ${key}: no replicated destination for region ${region}`);
+    if (!destination?.bucket) throw new Error(`replication event for ${key}: no replicated destination for region ${region}`);
     const head = await s3.send(new HeadObjectCommand({ Bucket: record.s3.bucket.name, Key: key, VersionId: record.s3.object.versionId }));
     const declaration = declarationOf(head.Metadata);
     const delivered = record.eventName.endsWith('OperationCompletedReplication');
     await receipt({
-      destination,
+      destination: { ...destination, bucket: destination.bucket },
       key,
       declaration,
       status: delivered ? 'delivered' : 'failed',

@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AuditBucket } from './audit-bucket';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
+import { isOffered } from '../availability';
 
 /** CloudTrail accepts at most 250 data resources across a trail's basic event selectors. */
 export const MAX_TRAIL_DATA_RESOURCES = 250;
@@ -82,6 +83,13 @@ export class AuditTrail extends Construct {
     const problems: string[] = [];
     if (buckets.length + tables.length > MAX_TRAIL_DATA_RESOURCES) {
       problems.push(`got ${buckets.length + tables.length} data-event resources; CloudTrail accepts at most ${MAX_TRAIL_DATA_RESOURCES}`);
+    }
+    if (tables.length > 0 && !isOffered('cloudtrail:dynamodb-data-events', stack.region)) {
+      // No fallback: the record of every read of raw personal data is the control itself.
+      problems.push(
+        `CloudTrail DynamoDB data events (cloudtrail:dynamodb-data-events) are not known to be offered in ${stack.region}; ` +
+          'the audit of raw C2/C3 tables needs them: check the region and add a row to lib/availability.ts, or keep those tables in a region that offers them',
+      );
     }
     if (props.trailName === undefined && Token.isUnresolved(stack.stackName)) {
       problems.push('the stack name is not known at synth time; pass trailName');

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { isOffered } from '../availability';
 import { tagClassified } from './data-classes';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
@@ -36,6 +37,12 @@ export interface DataPlaneFunctionProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
+   * The X-Ray interface endpoint of `vpc`, through which a function in isolated subnets sends its
+   * traces; the function is allowed to reach it.
+   * @default - none: a function in a VPC is then not traced (it would have no way to send traces)
+   */
+  readonly xrayEndpoint?: ec2.InterfaceVpcEndpoint;
+  /**
    * Subnets within `vpc`.
    * @default - the VPC's isolated subnets
    */
@@ -60,11 +67,33 @@ export interface DataPlaneFunctionProps {
   readonly retryAttempts?: number;
 }
 
+/** How a function runs in a region: what the region offers (lib/availability.ts), or the fallback. */
+export interface FunctionPlatform {
+  readonly runtime: lambda.Runtime;
+  readonly architecture: lambda.Architecture;
+  /** esbuild target matching the runtime. */
+  readonly bundlingTarget: string;
+  /** Whether the region offers X-Ray tracing of Lambda functions. */
+  readonly xrayOffered: boolean;
+}
+
+/** Node.js 24 on arm64 where offered; Node.js 22 and x86_64 where not; tracing only where X-Ray integrates with Lambda. */
+export function functionPlatform(region: string): FunctionPlatform {
+  const node24 = isOffered('lambda:nodejs24.x', region);
+  return {
+    runtime: node24 ? lambda.Runtime.NODEJS_24_X : lambda.Runtime.NODEJS_22_X,
+    bundlingTarget: node24 ? 'node24' : 'node22',
+    architecture: isOffered('lambda:arm64', region) ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+    xrayOffered: isOffered('lambda:xray-tracing', region),
+  };
+}
+
 /**
  * A Node.js Lambda function with this project's non-negotiables: the current Node.js runtime, a
  * minified bundle with source maps and the AWS SDK left to the runtime, an explicit short-retention
  * encrypted log group (not the legacy `logRetention`), an environment encrypted with a customer key,
- * X-Ray tracing, JSON logs, reserved concurrency, an encrypted dead-letter queue so no failed event
+ * X-Ray tracing wherever traces can be sent (the region integrates X-Ray with Lambda, and the function
+ * is outside a VPC or its VPC has an X-Ray endpoint), JSON logs, reserved concurrency, an encrypted dead-letter queue so no failed event
  * is lost, and a role whose permissions live in a customer-managed policy.
  */
 export class DataPlaneFunction extends Construct {
@@ -72,6 +101,8 @@ export class DataPlaneFunction extends Construct {
   public readonly role: ManagedPolicyRole;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly logGroup: ShortRetentionLogGroup;
+  /** Whether the function is traced with X-Ray (only where its traces can be sent). */
+  public readonly traced: boolean;
 
   constructor(scope: Construct, id: string, props: DataPlaneFunctionProps) {
     super(scope, id);
@@ -112,22 +143,27 @@ export class DataPlaneFunction extends Construct {
       );
     }
 
+    const platform = functionPlatform(stack.region);
+    const traced = platform.xrayOffered && (!props.vpc || props.xrayEndpoint !== undefined);
+    this.traced = traced;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      runtime: platform.runtime,
+      architecture: platform.architecture,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.minutes(5),
       role: this.role,
       logGroup: this.logGroup.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: traced ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environmentEncryption: props.environmentKey,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: id,
+        // Powertools' tracer stays quiet where the function is not traced.
+        ...(traced ? {} : { POWERTOOLS_TRACE_ENABLED: 'false' }),
         ...props.environment,
       },
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 10,
@@ -139,10 +175,13 @@ export class DataPlaneFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node24',
+        target: platform.bundlingTarget,
         externalModules: ['@aws-sdk/*'],
       },
     });
+    if (traced && props.xrayEndpoint) {
+      props.xrayEndpoint.connections.allowDefaultPortFrom(this.function, 'HTTPS to X-Ray: traces of the function');
+    }
   }
 
   /**

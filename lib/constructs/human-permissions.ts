@@ -43,7 +43,10 @@ export const OPERATOR_PERMISSIONS: readonly PermissionStatement[] = [
 export const AUDITOR_PERMISSIONS: readonly PermissionStatement[] = [
   { sid: 'ReadTrailConfiguration', scope: 'trailArn', actions: ['cloudtrail:GetEventSelectors', 'cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus'] },
   { sid: 'ReadTrailEvents', scope: 'trailLogGroupArn', actions: ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:StartQuery'] },
-  { sid: 'ReadAccessReviews', scope: 'analyzerArns', actions: ['access-analyzer:GetAnalyzer', 'access-analyzer:GetFinding', 'access-analyzer:GetFindingV2', 'access-analyzer:ListFindings', 'access-analyzer:ListFindingsV2'] },
+  // The GetFindingV2 and ListFindingsV2 APIs are authorized by access-analyzer:GetFinding and
+  // access-analyzer:ListFindings; there are no *V2 IAM actions (IAM Access Analyzer API reference,
+  // API_GetFindingV2 / API_ListFindingsV2).
+  { sid: 'ReadAccessReviews', scope: 'analyzerArns', actions: ['access-analyzer:GetAnalyzer', 'access-analyzer:GetFinding', 'access-analyzer:ListFindings'] },
   { sid: 'ReadKeyConfiguration', scope: 'keyArns', actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'] },
   { sid: 'ReadStoreConfiguration', scope: 'bucketArns', actions: ['s3:GetBucketLogging', 's3:GetBucketPolicy', 's3:GetBucketVersioning', 's3:GetEncryptionConfiguration'] },
   { sid: 'ReadTableConfiguration', scope: 'tableArns', actions: ['dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeTable'] },

@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Construct } from 'constructs';
+import { type Construct, Dependable } from 'constructs';
 
 export interface ManagedPolicyRoleProps extends iam.RoleProps {
   /**
@@ -25,6 +25,11 @@ export class ManagedPolicyRole extends iam.Role {
       description: props.policyDescription ?? props.description,
     });
     this.addManagedPolicy(this.permissions);
+    // What depends on this role (a function, a state machine) waits for its permissions. The role
+    // itself is not a dependency root: every dependent references it (Fn::GetAtt Arn), so an
+    // explicit DependsOn on it would only repeat what CloudFormation already knows (cfn-lint W3005),
+    // and the role references the policy, so the policy still comes first, then the role, then the dependent.
+    Dependable.implement(this, { dependencyRoots: [this.permissions] });
   }
 
   public override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {

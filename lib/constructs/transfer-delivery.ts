@@ -1,12 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { DeliveryDestination } from '../../lambda/delivery/destinations';
@@ -15,6 +14,7 @@ import { tagClassified } from './data-classes';
 import { DataPlaneFunction } from './data-plane-function';
 import { grantKeyUseThrough } from './grants';
 import { ManagedPolicyRole } from './managed-policy-role';
+import { PartitionCredentials } from './partition-credentials';
 import type { PrivateNetwork } from './private-network';
 import type { TransferGateway } from './transfer-gateway';
 import { OUTBOUND_PREFIX } from './transfer-gateway';
@@ -22,8 +22,13 @@ import { OUTBOUND_PREFIX } from './transfer-gateway';
 export interface DeliveryTarget {
   /** Allowed destination region. */
   readonly region: string;
-  /** Name of the landing bucket there. */
-  readonly bucketName: string;
+  /**
+   * Name of the landing bucket there (it carries the destination account, see bucket-names.ts).
+   * Required for S3 replication. For a push it is absent when the other partition's account is not
+   * configured: the delivery function then refuses to push, and `residency preflight` reports it.
+   * @default - unknown (push refused)
+   */
+  readonly bucketName?: string;
   /** Whether the destination is in the home partition (S3 replication) or another (push). */
   readonly samePartition: boolean;
   /** Alias of the landing key there (replica encryption), for same-partition destinations. */
@@ -58,44 +63,21 @@ export class TransferDelivery extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const { gateway } = props;
-    const replicated = props.targets.filter((t) => t.samePartition);
+    const replicated = props.targets.filter((t) => t.samePartition).map((t) => ({ ...t, bucketName: replicaBucketOf(t) }));
     const pushed = props.targets.filter((t) => !t.samePartition);
 
     const destinations: DeliveryDestination[] = props.targets.map((target) => {
-      if (target.samePartition) return { region: target.region, bucket: target.bucketName, method: 's3-replication' };
-      const secret = new secretsmanager.Secret(this, `Credentials-${target.region}`, {
-        description: `Access key of the ${target.region} partition account that may write to ${target.bucketName}; put {"accessKeyId","secretAccessKey"} after deploy`,
+      if (target.samePartition) return { region: target.region, bucket: replicaBucketOf(target), method: 's3-replication' };
+      const credentials = new PartitionCredentials(this, `Credentials-${target.region}`, {
+        destinationRegion: target.region,
+        bucketName: target.bucketName,
         encryptionKey: gateway.outboundKey,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      tagClassified(secret, 'C1', props.residency);
-      this.credentials.push(secret);
-      // Monthly rotation of the access key: a new key is created with the current one, tested in
-      // the other partition, made current, and the old one deleted.
-      const rotation = new DataPlaneFunction(this, `Rotate-${target.region}`, {
-        entry: join(__dirname, '..', '..', 'lambda', 'credential-rotation', 'handler.ts'),
-        description: `Rotates the ${target.region} partition access key used for cross-partition delivery`,
-        environmentKey: gateway.outboundKey,
         logsKey: props.logsKey,
         logRetentionDays: props.logRetentionDays,
         residency: props.residency,
-        timeout: Duration.minutes(1),
-        reservedConcurrentExecutions: 1,
-        environment: { DESTINATION_REGION: target.region },
       });
-      new secretsmanager.RotationSchedule(this, `Rotation-${target.region}`, {
-        // A reference without its key: the schedule would otherwise grant key use in the key policy,
-        // which names the rotation role while the secret depends on the key (a dependency cycle).
-        secret: secretsmanager.Secret.fromSecretCompleteArn(this, `CredentialsRef-${target.region}`, secret.secretFullArn ?? secret.secretArn),
-        rotationLambda: rotation.function,
-        automaticallyAfter: Duration.days(30),
-      });
-      // Only this secret's rotation may invoke the function (CT.LAMBDA.PR.2: no unscoped service invoke).
-      for (const child of rotation.function.node.findAll()) {
-        if (child instanceof lambda.CfnPermission && child.principal === 'secretsmanager.amazonaws.com') child.sourceArn = secret.secretArn;
-      }
-      grantKeyUseThrough(rotation.role, gateway.outboundKey, ['kms:Decrypt', 'kms:GenerateDataKey'], 'secretsmanager');
-      return { region: target.region, bucket: target.bucketName, method: 'cross-partition-push', credentialsSecretArn: secret.secretArn };
+      this.credentials.push(credentials.secret);
+      return { region: target.region, bucket: target.bucketName, method: 'cross-partition-push', credentialsSecretArn: credentials.secret.secretArn };
     });
 
     this.function = new DataPlaneFunction(this, 'Deliver', {
@@ -107,6 +89,7 @@ export class TransferDelivery extends Construct {
       residency: props.residency,
       timeout: Duration.minutes(5),
       vpc: pushed.length === 0 ? props.network.vpc : undefined,
+      xrayEndpoint: pushed.length === 0 ? props.network.xrayEndpoint : undefined,
       environment: {
         DESTINATIONS: JSON.stringify(destinations),
         OUTBOUND_PREFIX,
@@ -199,7 +182,7 @@ export class TransferDelivery extends Construct {
     }
   }
 
-  private replicate(props: TransferDeliveryProps, replicated: readonly DeliveryTarget[]): ManagedPolicyRole {
+  private replicate(props: TransferDeliveryProps, replicated: ReadonlyArray<DeliveryTarget & { readonly bucketName: string }>): ManagedPolicyRole {
     const stack = Stack.of(this);
     const sourceArn = bucketArnOf(props.outboundBucketName);
     const role = new ManagedPolicyRole(this, 'ReplicationRole', {
@@ -252,4 +235,10 @@ export class TransferDelivery extends Construct {
     };
     return role;
   }
+}
+
+/** S3 replication names its destination bucket in the source's configuration: it must be known at synth. */
+function replicaBucketOf(target: DeliveryTarget): string {
+  if (!target.bucketName) throw new Error(`TransferDelivery: the replicated destination ${target.region} needs its landing bucket's name (bucketName)`);
+  return target.bucketName;
 }

@@ -146,6 +146,7 @@ export class TransferGateway extends Construct {
       logRetentionDays: props.logRetentionDays,
       residency: props.residency,
       vpc: props.network.vpc,
+      xrayEndpoint: props.network.xrayEndpoint,
       memorySize: 2048,
       timeout: Duration.minutes(10),
       environment: {

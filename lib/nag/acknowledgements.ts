@@ -2,6 +2,7 @@ import { countryOf, partitionOf } from '../../lambda/core/regions';
 import type { ResidencyConfig } from '../config';
 import type { Acknowledgement } from './acknowledgement-register';
 import { guardRuleId } from './guard';
+import { isOffered } from '../availability';
 
 const SECURITY = 'security-engineering';
 const REVIEW_BY = '2027-06-30';
@@ -98,10 +99,13 @@ const MAP_RUN_REASON =
 /** Gateway roles, by stack-relative path of their managed policy, and the prefix-scoped findings on each. */
 function gatewayAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   const pushed = config.allowedDestinationRegions.filter((r) => partitionOf(r) !== partitionOf(config.homeRegion));
-  const rotations = pushed.map((region) => `Delivery/Rotate-${region}`);
+  const rotations = pushed.map((region) => `Delivery/Credentials-${region}/Rotate`);
   const delivery = pushed.length > 0 ? ['Delivery/Deliver'] : [];
   const outsideVpc = [...delivery, ...rotations];
-  const roles = ['Gateway/Gateway', 'Backfill', 'C2Backup', 'C1Backup', 'AuditBackup', 'Delivery/Deliver', ...rotations];
+  // The delivery role needs unscoped actions only for X-Ray (where its region traces Lambda) or for
+  // VPC placement (when no destination is pushed across partitions).
+  const deliverUnscoped = pushed.length === 0 || isOffered('lambda:xray-tracing', config.homeRegion);
+  const roles = ['Gateway/Gateway', 'Backfill', 'C2Backup', 'C1Backup', 'AuditBackup', ...(deliverUnscoped ? ['Delivery/Deliver'] : []), ...rotations];
   const policy = (role: string) => `${role}/Role/Permissions/Resource`;
   const tablePrefix = (dataClass: string) => `${dataClass}${countryOf(config.homeRegion)}Records`;
   const replicated = config.allowedDestinationRegions.filter((r) => !pushed.includes(r));
@@ -168,7 +172,8 @@ function guardAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
     'Backfill/Logs/LogGroup/Resource',
     'Gateway/Gateway/Logs/LogGroup/Resource',
     'Delivery/Deliver/Logs/LogGroup/Resource',
-    ...pushed.map((r) => `Delivery/Rotate-${r}/Logs/LogGroup/Resource`),
+    `${DEFAULT_SG_CLOSER}/Logs/LogGroup/Resource`,
+    ...pushed.map((r) => `Delivery/Credentials-${r}/Rotate/Logs/LogGroup/Resource`),
   ];
   const erasable = ['C3Store/Bucket/Resource', 'C2Store/Bucket/Resource', 'C1Store/Bucket/Resource', 'Landing/Bucket/Resource', 'AccessLogs/Bucket/Resource', 'Gateway/Outbound/Bucket/Resource'];
   return [
@@ -176,11 +181,23 @@ function guardAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
     ...erasable.map((b) => ack(guardRuleId('CT.S3.PR.9'), b, ERASABLE_DATA_REASON)),
     ack(guardRuleId('CT.S3.PR.2'), 'AccessLogs/Bucket/Resource', ACCESS_LOG_TARGET_REASON),
     ack(guardRuleId('CT.S3.PR.10'), 'AccessLogs/Bucket/Resource', ACCESS_LOG_TARGET_REASON),
-    ack(
-      guardRuleId('CT.LAMBDA.PR.3'),
-      'Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler',
-      'CDK\'s provider that closes the VPC\'s default security group at deploy time: it runs once per deployment, calls only the EC2 API, and touches no data.',
-    ),
+    ack(guardRuleId('CT.LAMBDA.PR.3'), `${DEFAULT_SG_CLOSER}/Function/Resource`, DEFAULT_SG_CLOSER_REASON),
+  ];
+}
+
+/** The function that closes the VPC's default security group at deploy time (private-network.ts). */
+const DEFAULT_SG_CLOSER = 'Network/Vpc/RestrictDefaultSecurityGroupCustomResource/Handler';
+const DEFAULT_SG_CLOSER_REASON =
+  'Closes the VPC\'s default security group at deploy time: it runs once per deployment, calls only the EC2 API on that ' +
+  'one security group, and touches no data; inside the isolated subnets it would need an EC2 endpoint for that one call.';
+
+function defaultSecurityGroupAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
+  return [
+    ...forEach('LambdaInsideVPC', [`${DEFAULT_SG_CLOSER}/Function/Resource`], DEFAULT_SG_CLOSER_REASON),
+    // Traced where the region offers X-Ray for Lambda: X-Ray's PutTraceSegments has no resource-level permissions.
+    ...(isOffered('lambda:xray-tracing', config.homeRegion)
+      ? [ack('AwsSolutions-IAM5[Resource::*]', `${DEFAULT_SG_CLOSER}/Role/Permissions/Resource`, NO_RESOURCE_LEVEL_REASON)]
+      : []),
   ];
 }
 
@@ -214,5 +231,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...gatewayAcknowledgements(config),
     ...(config.cloudHsm.enabled ? cloudHsmAcknowledgements() : []),
     ...guardAcknowledgements(config),
+    ...defaultSecurityGroupAcknowledgements(config),
   ];
 }

@@ -9,7 +9,7 @@ import { AccessAnalyzers } from '../constructs/access-analyzers';
 import { AccessLogsBucket } from '../constructs/access-logs-bucket';
 import { AuditTrail } from '../constructs/audit-trail';
 import { BackfillStateMachine } from '../constructs/backfill-state-machine';
-import { landingBucketName, outboundBucketName } from '../constructs/bucket-names';
+import { landingBucketNameFromHome, outboundBucketName } from '../constructs/bucket-names';
 import { ClassBackup } from '../constructs/class-backup';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { ClassifiedTable } from '../constructs/classified-table';
@@ -188,7 +188,12 @@ export class HomeDataStack extends Stack {
     // declared output leaves, by replication (same partition) or push (across partitions).
     const rawStore = this.buckets.get('C2');
     if (!rawStore) throw new Error('HomeDataStack: the transfer gateway reads raw records from the C2 store, which is missing');
-    this.network = new PrivateNetwork(this, 'Network', { flowLogsBucket: this.accessLogs.bucket });
+    this.network = new PrivateNetwork(this, 'Network', {
+      flowLogsBucket: this.accessLogs.bucket,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+    });
     const outboundName = outboundBucketName(config);
     this.gateway = new TransferGateway(this, 'Gateway', {
       residency,
@@ -208,7 +213,7 @@ export class HomeDataStack extends Stack {
       outboundBucketName: outboundName,
       targets: config.allowedDestinationRegions.map((region) => ({
         region,
-        bucketName: landingBucketName(config, region),
+        bucketName: landingBucketNameFromHome(config, region),
         samePartition: partitionOf(region) === partitionOf(config.homeRegion),
         landingKeyAlias: `alias/${config.projectName}/landing`,
       })),

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { lambdaResilienceFindings } from '../../lib/preflight/template-checks';
 import { createResidencyStacks } from '../../lib/residency-app';
 import { join } from 'node:path';
 import { loadApprovedTransfers } from '../../lib/transfer-rules';
@@ -39,7 +40,7 @@ test('the C3 bucket is encrypted with the key in the CloudHSM store; no KMS-held
   expect(c3Buckets).toHaveLength(1);
   expect(JSON.stringify(c3Buckets[0][1].Properties?.BucketEncryption)).toContain(JSON.stringify({ 'Fn::GetAtt': [keyStoreId, 'KeyArn'] }));
   // C1 class and outbound keys, C2 class and token keys, audit, logs: no C3 key held by KMS.
-  expect(ofType('AWS::KMS::Key').map(([, k]) => tag(k, 'data-class')).sort()).toEqual(['C1', 'C1', 'C2', 'C2', 'audit', 'logs']);
+  expect(ofType('AWS::KMS::Key').map(([, k]) => tag(k, 'data-class')).sort()).toEqual(['C1', 'C1', 'C2', 'C2', 'audit', 'logs', 'logs']); // the second logs key: the default-SG closer's
 });
 
 test('the store is on the configured cluster; its provider logs with the logs key for the configured retention', () => {
@@ -70,4 +71,9 @@ test('every pack passes the profile with CloudHSM (the provider outside the VPC 
     pack.validateScope(built.app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
   );
   expect(findings).toEqual([]);
+});
+
+test('with the CloudHSM key store, every Lambda function (its provider included) has reserved concurrency and a dead-letter queue', () => {
+  expect(ofType('AWS::Lambda::Function').map(([id]) => id)).toEqual(expect.arrayContaining([expect.stringMatching(/^C3HsmKeyStoreProvider/)]));
+  expect(lambdaResilienceFindings(home).map((f) => `${f.logicalId}: ${f.message}`)).toEqual([]);
 });

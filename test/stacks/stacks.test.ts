@@ -6,6 +6,20 @@ import { homePartition } from '../../lib/config';
 import { AUDIT_AND_ACCESS_ACKNOWLEDGEMENTS, acknowledgementsFor } from '../../lib/nag/acknowledgements';
 import { baseRuleId } from '../../lib/nag/acknowledgement-checks';
 import { allStacks, buildApp, type BuiltApp } from '../support/app-fixture';
+import { unknownIamActions } from '../support/iam-actions';
+import { isOffered } from '../../lib/availability';
+import {
+  bucketNameFindings,
+  iamActionsOf,
+  impliedDependencyFindings,
+  lambdaResilienceFindings,
+  secretFindings,
+  traceFindings,
+  viaServiceFindings,
+} from '../../lib/preflight/template-checks';
+import type { CfnTemplateJson } from '../../lib/preflight/template-model';
+import { preflight } from '../../lib/preflight/preflight';
+import { readAssemblyStacks } from '../../lib/report/cloud-assembly';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] };
 type Statement = { Sid?: string; Effect: string; Action?: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -283,12 +297,15 @@ describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
   const home = () => Object.entries(templates[profile][built[profile].stacks.home.stackName].Resources);
   const ofType = (type: string) => home().filter(([, r]) => r.Type === type);
 
-  test('project functions run a current Node.js runtime with KMS-encrypted environments, tracing and explicit log groups', () => {
+  test('project functions run a current Node.js runtime with KMS-encrypted environments, tracing where offered and explicit log groups', () => {
     const functions = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties?.Handler === 'index.handler');
     expect(functions.length).toBeGreaterThanOrEqual(2);
+    // X-Ray does not integrate with Lambda in the China regions (lib/availability.ts): no tracing there.
+    const tracing = homePartition(built[profile].config) === 'aws-cn' ? undefined : { Mode: 'Active' };
     for (const [id, f] of functions) {
       expect({ id, runtime: f.Properties?.Runtime }).toEqual({ id, runtime: 'nodejs24.x' });
-      expect(f.Properties).toMatchObject({ KmsKeyArn: expect.anything(), TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
+      expect({ id, tracing: f.Properties?.TracingConfig }).toEqual({ id, tracing });
+      expect(f.Properties).toMatchObject({ KmsKeyArn: expect.anything(), LoggingConfig: { LogGroup: expect.anything() } });
       expect(f.Properties?.DeadLetterConfig).toMatchObject({ TargetArn: expect.anything() });
     }
   });
@@ -357,3 +374,79 @@ describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
     }
   });
 });
+
+/**
+ * What a real first deployment would stumble on, read from the synthesized templates of both
+ * profiles with the same template checks `residency preflight` runs (lib/preflight/template-checks.ts).
+ */
+describe.each(PROFILES)('deploys on the first try (%s profile)', (profile) => {
+  const stacksOf = () =>
+    allStacks(built[profile]).map((stack) => ({
+      name: stack.stackName,
+      region: stack.region,
+      partition: partitionOf(stack.region),
+      template: templates[profile][stack.stackName] as CfnTemplateJson,
+    }));
+  const messages = (findings: Array<{ logicalId?: string; message: string }>) => findings.map((f) => `${f.logicalId}: ${f.message}`);
+
+  test('no explicit bucket name without the account', () => {
+    expect(stacksOf().flatMap((s) => messages(bucketNameFindings(s.template)))).toEqual([]);
+  });
+
+  test('no immediate rotation of a secret that holds no credentials', () => {
+    const blockers = stacksOf().flatMap((s) => secretFindings(s.template).filter((f) => f.severity === 'blocker'));
+    expect(messages(blockers)).toEqual([]);
+  });
+
+  test('no traced function without a way to send traces', () => {
+    expect(stacksOf().flatMap((s) => messages(traceFindings(s.template, { xrayOffered: isOffered('lambda:xray-tracing', s.region) })))).toEqual([]);
+  });
+
+  test('every Lambda function of the assembly, providers included, has reserved concurrency and a dead-letter queue', () => {
+    const all = stacksOf().flatMap((s) => Object.values(s.template.Resources ?? {}).filter((r) => r.Type === 'AWS::Lambda::Function'));
+    expect(all.length).toBeGreaterThan(0);
+    expect(stacksOf().flatMap((s) => messages(lambdaResilienceFindings(s.template)))).toEqual([]);
+  });
+
+  test('no DependsOn that a reference already implies (cfn-lint W3005)', () => {
+    expect(stacksOf().flatMap((s) => messages(impliedDependencyFindings(s.template)))).toEqual([]);
+  });
+
+  test('every kms:ViaService condition is spelled for the partition of its stack', () => {
+    const suffix = (partition: string) => (partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com');
+    const found = stacksOf().flatMap((s) => messages(viaServiceFindings(s.template, { region: s.region, partition: s.partition, urlSuffix: suffix(s.partition) })));
+    expect(found).toEqual([]);
+  });
+
+  test('no IAM action that does not exist', async () => {
+    const actions = [...new Set(stacksOf().flatMap((s) => iamActionsOf(s.template)))];
+    expect(actions.length).toBeGreaterThan(20);
+    expect(await unknownIamActions(actions)).toEqual([]);
+  });
+});
+
+describe('residency preflight on the synthesized assemblies', () => {
+  const checklist = (profile: string) => preflight(readAssemblyStacks(assemblyDirs[profile]));
+  const items = (profile: string) => checklist(profile).stacks.flatMap((s) => s.items.map((i) => ({ stack: s.stack, ...i })));
+
+  test('default profile: the one blocker is the unconfigured account of the other partition; the secret to fill is listed', () => {
+    const report = checklist('default');
+    expect(items('default').filter((i) => i.severity === 'blocker').map((i) => `${i.stack} ${i.check}: ${i.message}`)).toEqual([
+      'paydata-home accounts: the landing bucket of ap-southeast-1 is in another partition and its account is not configured: the home stack cannot name it, and delivery refuses to push',
+    ]);
+    expect(report.blockers).toBe(1);
+    expect(items('default')).toContainEqual(expect.objectContaining({ stack: 'paydata-home', check: 'secrets', severity: 'action', message: expect.stringMatching(/not-provisioned template: fill it before the first delivery and before its first rotation, 30 days/) }));
+    // Every resource type and feature of the home stack was found in the table, with its China source.
+    const passed = report.stacks.find((s) => s.stack === 'paydata-home')!.passed.map((p) => p.message);
+    expect(passed).toEqual(expect.arrayContaining([expect.stringMatching(/^arm64 Lambda is offered in cn-north-1 \(https:\/\/docs\.amazonaws\.cn\//), expect.stringMatching(/^CloudTrail DynamoDB data events is offered in cn-north-1/), expect.stringMatching(/^Lambda runtime nodejs24.x is offered in cn-north-1/)]));
+  });
+
+  test('sg-home profile: no blocker; the same-account assumption of replication is an action', () => {
+    expect(checklist('sg-home').blockers).toBe(0);
+    expect(items('sg-home').filter((i) => i.check === 'global-names').map((i) => i.message)).toEqual([
+      expect.stringMatching(/replicates to paydata-landing-<AWS::AccountId>-eu-west-1 of stack paydata-dest-eu-west-1: the same bucket only if both stacks deploy to one account/),
+      expect.stringMatching(/replicates to paydata-landing-<AWS::AccountId>-us-east-1/),
+    ]);
+  });
+});
+

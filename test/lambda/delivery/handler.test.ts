@@ -12,10 +12,13 @@ const DECLARATION = { 'declaration-seq': '4', 'declaration-hash': 'c'.repeat(64)
 const KEY = 'outbound/ap-southeast-1/sg-settlement/v1/source=pos/date=2026-06-01/batch-1.jsonl';
 const event = { 'detail-type': 'Object Created' as const, detail: { bucket: { name: 'paydata-outbound' }, object: { key: KEY } } };
 
+const PUSHED = { region: 'ap-southeast-1', bucket: 'paydata-landing-ap-southeast-1', method: 'cross-partition-push', credentialsSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:1:secret:creds' };
+
+/** A second push destination whose landing bucket was not known at synth (no destination account configured). */
+const UNBOUND = { region: 'eu-central-1', method: 'cross-partition-push', credentialsSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:1:secret:creds-eu' };
+
 async function loadHandler() {
-  process.env.DESTINATIONS = JSON.stringify([
-    { region: 'ap-southeast-1', bucket: 'paydata-landing-ap-southeast-1', method: 'cross-partition-push', credentialsSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:1:secret:creds' },
-  ]);
+  process.env.DESTINATIONS = JSON.stringify([PUSHED, UNBOUND]);
   process.env.LEDGER_BUCKET = 'paydata-ledger';
   process.env.LEDGER_HEAD_TABLE = 'ledger-head';
   return (await import('../../../lambda/delivery/handler')).handler;
@@ -25,7 +28,7 @@ beforeEach(() => {
   s3.reset();
   secrets.reset();
   dynamodb.reset();
-  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ accessKeyId: 'AKIA', secretAccessKey: 'secret' }) });
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ userName: 'paydata-delivery', accessKeyId: 'AKIA', secretAccessKey: 'secret' }) });
   dynamodb.on(GetItemCommand).resolves({ Item: { pk: { S: 'ledger' }, sk: { S: 'head' }, seq: { N: '4' }, hash: { S: 'c'.repeat(64) }, objectKey: { S: 'ledger/000000000004.json' } } });
   dynamodb.on(UpdateItemCommand).resolves({});
 });
@@ -70,5 +73,13 @@ describe('delivery handler (cross-partition push)', () => {
     await expect(handler(event)).rejects.toThrow('AccessDenied');
     const ledgerPut = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Bucket === 'paydata-ledger')!;
     expect(JSON.parse(ledgerPut.args[0].input.Body as string)).toMatchObject({ kind: 'receipt', status: 'failed', error: 'AccessDenied' });
+  });
+
+  test('a push whose landing bucket was not known at synth is refused before anything is read or sent', async () => {
+    const handler = await loadHandler();
+    const toUnbound = { ...event, detail: { ...event.detail, object: { key: KEY.replace('ap-southeast-1', 'eu-central-1') } } };
+    await expect(handler(toUnbound)).rejects.toThrow(/eu-central-1: the landing bucket was not known at synth .*set accounts\.destinations\.eu-central-1/);
+    expect(s3.calls()).toHaveLength(0);
+    expect(secrets.calls()).toHaveLength(0);
   });
 });
