@@ -24,6 +24,8 @@ const individualsSchema = z
   .min(0, { error: 'must not be negative' })
   .max(MAX_INDIVIDUALS, { error: `must be at most ${MAX_INDIVIDUALS}` });
 
+const ENTRY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export const CacFlowSchema = z.strictObject({
   purpose: PurposeSchema,
   /** Distinct individuals whose non-sensitive personal information was sent abroad since 1 January. */
@@ -31,6 +33,30 @@ export const CacFlowSchema = z.strictObject({
   /** Distinct individuals whose sensitive personal information was sent abroad since 1 January. */
   sensitive: individualsSchema,
   importantData: z.boolean({ error: 'must be true or false' }),
+  /** CAC Provisions 2024 Art. 4: collected and produced abroad, processed in China, sent back, nothing domestic added. */
+  collectedAbroad: z.boolean({ error: 'must be true or false (CAC Provisions 2024 Art. 4)' }).optional(),
+  /** CAC Provisions 2024 Art. 6: the zone's negative-list entries this flow's data falls under; [] = outside the list. */
+  negativeListEntries: z
+    .array(z.string({ error: 'must be a negative-list entry id' }), { error: 'must be a list of negative-list entry ids ([] = outside the list)' })
+    .optional(),
+});
+
+/** The exporter's pilot free trade zone and its published negative list (CAC Provisions 2024 Art. 6). */
+export const FreeTradeZoneSchema = z.strictObject({
+  zone: z.string({ error: 'must name the pilot free trade zone' }).trim().min(1, { error: 'must name the pilot free trade zone' }),
+  listReference: z
+    .string({ error: 'must cite the published negative list (title, number or date)' })
+    .trim()
+    .min(1, { error: 'must cite the published negative list (title, number or date)' }),
+  entries: z
+    .array(
+      z.strictObject({
+        id: z.string({ error: 'must be an entry id' }).regex(ENTRY_ID, { error: 'must be 1-64 letters, digits, dots, dashes or underscores' }),
+        description: z.string({ error: 'must describe the data category' }).trim().min(1, { error: 'must describe the data category' }),
+      }),
+      { error: 'must list the negative list\'s entries' },
+    )
+    .min(1, { error: 'must list at least one entry: a zone without a negative list publishes nothing to rely on' }),
 });
 
 export const CnAssessmentInputSchema = z.strictObject({
@@ -41,10 +67,44 @@ export const CnAssessmentInputSchema = z.strictObject({
     .min(FIRST_ASSESSABLE_YEAR, { error: `must be ${FIRST_ASSESSABLE_YEAR} or later (the CAC Provisions took effect on 22 March 2024)` })
     .max(9999, { error: 'must be a four-digit year' }),
   ciio: z.boolean({ error: 'must be true or false (is the exporter a critical information infrastructure operator?)' }),
+  freeTradeZone: FreeTradeZoneSchema.optional(),
   flows: z
     .array(CacFlowSchema, { error: 'must be a list of flows' })
     .min(1, { error: 'must list at least one flow' })
     .max(1000, { error: 'must list at most 1000 flows' }),
+}).superRefine((input, ctx) => {
+  const zone = input.freeTradeZone;
+  const ids = zone?.entries.map((e) => e.id) ?? [];
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['freeTradeZone', 'entries', i, 'id'], message: 'is listed twice' });
+  });
+  input.flows.forEach((flow, i) => {
+    if (flow.collectedAbroad === true && flow.importantData) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['flows', i, 'collectedAbroad'],
+        message: 'contradicts importantData: true: CAC Provisions 2024 Art. 4 covers only data sent back without domestic personal information or important data',
+      });
+    }
+    if (flow.negativeListEntries === undefined) return;
+    if (zone === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['flows', i, 'negativeListEntries'],
+        message: 'needs freeTradeZone: a negative list (CAC Provisions 2024 Art. 6) exists only for an exporter in a pilot free trade zone',
+      });
+      return;
+    }
+    flow.negativeListEntries.forEach((entry, j) => {
+      if (!ids.includes(entry)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['flows', i, 'negativeListEntries', j],
+          message: `is not an entry of the ${zone.zone} negative list (entries: ${ids.join(', ')})`,
+        });
+      }
+    });
+  });
 });
 
 export const EuTransferInputSchema = z.strictObject({
