@@ -56,7 +56,8 @@ function constructCell(r: CheckResult): string {
   return `<code>${escapeHtml(r.constructPath)}</code>${where}`;
 }
 
-export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix): string {
+/** `extraSections`: ready-made HTML sections from other modules (e.g. the transfer-instrument register), placed after the acknowledgements. */
+export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix, extraSections: readonly string[] = []): string {
   const failures = model.results.filter((r) => r.status === 'fail');
   const errors = failures.filter((r) => r.severity === 'error');
   const acknowledged = model.results.filter((r) => r.status === 'acknowledged');
@@ -147,6 +148,7 @@ ${
       )}</section>`
     : ''
 }
+${extraSections.join('\n')}
 ${model.gaps.length > 0 ? `<section id="gaps"><h2>Coverage notes</h2><ul>${model.gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul></section>` : ''}
 </main>
 </body>
