@@ -1,3 +1,4 @@
+import { PCI_DSS_PACK, PCI_DSS_RETIREMENT } from '../compliance/pci-dss-401';
 import type { ControlMatrix } from './control-matrix';
 import { dataFlowSvg, escapeHtml, regionLabel, residencyMapSvg } from './diagrams';
 import type { CheckResult, EvidenceModel } from './evidence-model';
@@ -67,7 +68,7 @@ export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix, 
       : `<div class="verdict verdict-bad">${errors.length} unacknowledged error finding(s): the templates do not meet the checks.</div>`;
 
   const packRows = model.packs.map((p) => [
-    tdCode(p.name),
+    p.name === PCI_DSS_PACK ? tdHtml(`<code>${escapeHtml(p.name)}</code><span class="small">${escapeHtml(PCI_DSS_RETIREMENT)}</span>`) : tdCode(p.name),
     td(p.version ?? ''),
     tdNum(p.failErrors),
     tdNum(p.fail - p.failErrors),
