@@ -4,7 +4,8 @@
  * misspelt key ("sensitve") is refused instead of silently counting as zero.
  */
 import { z } from 'zod';
-import { ART49_DEROGATION_NAMES, GDPR_SAFEGUARD_NAMES, RECIPIENT_CONDITION_NAMES } from './gdpr';
+import { ART49_DEROGATION_NAMES, GDPR_SAFEGUARD_NAMES, INTERNATIONAL_ORGANISATION_NAMES, RECIPIENT_CONDITION_NAMES } from './gdpr';
+import { PDPA_MECHANISM_NAMES } from './pdpa';
 import { LEGAL_BASES } from './legal-basis';
 import { PURPOSE_NAMES } from './purposes';
 
@@ -107,35 +108,71 @@ export const CnAssessmentInputSchema = z.strictObject({
   });
 });
 
+const countryCode = z.string({ error: 'must be a country code' }).regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code such as "US"' });
+
 export const EuTransferInputSchema = z.strictObject({
   jurisdiction: z.literal('EU'),
-  destination: z.strictObject({
-    country: z.string({ error: 'must be a country code' }).regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code such as "US"' }),
-    recipientConditions: z
-      .array(z.enum(RECIPIENT_CONDITION_NAMES, { error: `must be one of: ${RECIPIENT_CONDITION_NAMES.join(', ')}` }))
-      .default([]),
-  }),
+  destination: z
+    .strictObject({
+      /** The recipient's country; for an international organisation, its seat (optional). */
+      country: countryCode.optional(),
+      /** Set when the recipient is an international organisation (GDPR Art. 4(26)). */
+      internationalOrganisation: z
+        .enum(INTERNATIONAL_ORGANISATION_NAMES, { error: `must be one of: ${INTERNATIONAL_ORGANISATION_NAMES.join(', ')}` })
+        .optional(),
+      recipientConditions: z
+        .array(z.enum(RECIPIENT_CONDITION_NAMES, { error: `must be one of: ${RECIPIENT_CONDITION_NAMES.join(', ')}` }))
+        .default([]),
+    })
+    .refine((d) => d.country !== undefined || d.internationalOrganisation !== undefined, {
+      error: 'must name a country or an internationalOrganisation',
+    }),
   safeguards: z.array(z.enum(GDPR_SAFEGUARD_NAMES, { error: `must be one of: ${GDPR_SAFEGUARD_NAMES.join(', ')}` })).default([]),
   derogations: z
     .array(z.enum(ART49_DEROGATION_NAMES, { error: `must be one of: ${ART49_DEROGATION_NAMES.join(', ')}` }))
     .default([]),
+  /**
+   * Whether this is an occasional transfer (not in the regular course of business): Art. 49(1)(a)–(c),
+   * (e) and the second subparagraph serve only those (recital 111; EDPB Guidelines 2/2018).
+   */
+  occasional: z.boolean({ error: 'must be true or false (is this an occasional, non-regular transfer?)' }).default(false),
 });
 
-export const AssessmentInputSchema = z.discriminatedUnion('jurisdiction', [CnAssessmentInputSchema, EuTransferInputSchema], {
+/** Singapore-origin data: PDPA s. 26 and PDP Regulations 2021 regs 10–12. */
+export const SgTransferInputSchema = z.strictObject({
+  jurisdiction: z.literal('SG'),
+  destination: z.strictObject({ country: countryCode }),
+  mechanisms: z.array(z.enum(PDPA_MECHANISM_NAMES, { error: `must be one of: ${PDPA_MECHANISM_NAMES.join(', ')}` })).default([]),
+  purpose: PurposeSchema.optional(),
+});
+
+export const AssessmentInputSchema = z.discriminatedUnion('jurisdiction', [CnAssessmentInputSchema, EuTransferInputSchema, SgTransferInputSchema], {
   error: (issue) =>
     issue.code === 'invalid_union'
-      ? 'must be "CN" (CAC Provisions 2024) or "EU" (GDPR Chapter V)'
-      : 'must be a JSON object with a "jurisdiction" key ("CN" or "EU")',
+      ? 'must be "CN" (CAC Provisions 2024), "EU" (GDPR Chapter V) or "SG" (PDPA s. 26)'
+      : 'must be a JSON object with a "jurisdiction" key ("CN", "EU" or "SG")',
 });
 
 export type CnAssessmentInput = z.output<typeof CnAssessmentInputSchema>;
 export type EuTransferInput = z.output<typeof EuTransferInputSchema>;
+export type SgTransferInput = z.output<typeof SgTransferInputSchema>;
 export type AssessmentInput = z.output<typeof AssessmentInputSchema>;
+
+const optionalDate = z.string({ error: 'must be a date written YYYY-MM-DD' }).optional();
 
 /** The part of a transfer rule `assess --rule` reads; other keys belong to the rule schema and are ignored here. */
 export const RuleForLegalBasisSchema = z.object({
   id: z.string({ error: 'must be the rule id' }).min(1, { error: 'must not be empty' }),
   purpose: z.string({ error: 'must be a purpose' }),
   legalBasis: z.string({ error: 'must be a legal basis' }),
-  destination: z.object({ country: z.string({ error: 'must be a country code' }) }),
+  destination: z.object({
+    country: z.string({ error: 'must be a country code' }),
+    recipient: z.string({ error: "must be the recipient's legal name" }).optional(),
+    internationalOrganisation: z.string({ error: 'must be an international organisation' }).optional(),
+  }),
+  recipientRole: z.enum(['controller', 'processor'], { error: 'must be controller or processor' }).optional(),
+  occasional: z.boolean({ error: 'must be true or false' }).optional(),
+  validFrom: optionalDate,
+  validUntil: optionalDate,
+  instruments: z.array(z.string({ error: 'must be an instrument id' }), { error: 'must be a list of instrument ids' }).optional(),
 });

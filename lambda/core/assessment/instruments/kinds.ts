@@ -151,6 +151,10 @@ export const BASIS_INSTRUMENTS: Readonly<Record<LegalBasis, readonly InstrumentK
 export const RECIPIENT_ROLES = ['controller', 'processor'] as const;
 export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
 
+export function isRecipientRole(value: unknown): value is RecipientRole {
+  return (RECIPIENT_ROLES as readonly unknown[]).includes(value);
+}
+
 /** One instrument a rule needs: its kind and, for a recipient condition, which one. */
 export interface InstrumentRequirement {
   readonly kind: InstrumentKind;
