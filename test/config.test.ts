@@ -61,7 +61,7 @@ describe('loadConfig', () => {
 
   test('a lock below the floor names the file, the key and the value', () => {
     expect(() => loadConfig({ ...base, auditObjectLockDays: 90 }, 'cdk.json context "residency:profiles.default"')).toThrow(
-      /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n  - auditObjectLockDays: got 90; must be at least 365 days/,
+      /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n {2}- auditObjectLockDays: got 90; must be at least 365 days/,
     );
   });
 
