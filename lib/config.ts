@@ -14,6 +14,21 @@ export const LOG_RETENTION_CEILING_DAYS = 90;
 export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90] as const;
 /** S3 Object Lock accepts up to 100 years; 10 years covers every record-keeping duty we know of. */
 export const OBJECT_LOCK_CEILING_DAYS = 3650;
+/**
+ * Shortest lock on the audit record (and the declaration ledger). The record expires when its lock
+ * ends, so the lock is how long the trail exists: PCI DSS v4.0.1 Req. 10.5.1 keeps audit log history
+ * for at least 12 months (the last three immediately available) and the Cybersecurity Law of the PRC
+ * Art. 21(3) keeps network logs for at least six months. 365 days meets both.
+ */
+export const AUDIT_RECORD_FLOOR_DAYS = 365;
+/**
+ * Default oldest a personal information protection impact assessment (PIPL Art. 55) or a transfer
+ * impact assessment (CJEU C-311/18 Schrems II; EDPB Recommendations 01/2020) may be before a rule
+ * relying on it is refused at synth: reviewed at least yearly.
+ */
+export const IMPACT_ASSESSMENT_MAX_AGE_DAYS = 365;
+/** PIPL Art. 56 keeps impact assessment reports at least three years: an older one is not evidence any more. */
+export const IMPACT_ASSESSMENT_MAX_AGE_CEILING_DAYS = 1095;
 
 const region = z.string().refine(isKnownRegion, {
   message: `must be a known AWS region (${KNOWN_REGIONS.join(', ')})`,
@@ -75,12 +90,29 @@ export const ResidencyConfigSchema = z
       .refine((days) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `must be one of the retention periods CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`,
       }),
-    /** Object Lock (COMPLIANCE) retention of the immutable audit record, in days. */
+    /**
+     * Object Lock (COMPLIANCE) retention of the immutable audit record and the declaration ledger, in
+     * days. The record expires when its lock ends, so this is how long the trail exists.
+     */
     auditObjectLockDays: z
       .number()
       .int({ message: 'must be a whole number of days' })
-      .min(1, { message: 'must be at least 1 day' })
+      .min(AUDIT_RECORD_FLOOR_DAYS, {
+        message: `must be at least ${AUDIT_RECORD_FLOOR_DAYS} days: the record is deleted when its lock ends, and audit logs are kept at least 12 months (PCI DSS v4.0.1 Req. 10.5.1, the last 3 months at hand) and network logs at least six months (Cybersecurity Law Art. 21(3))`,
+      })
       .max(OBJECT_LOCK_CEILING_DAYS, { message: `must be at most ${OBJECT_LOCK_CEILING_DAYS} days` }),
+    /**
+     * Oldest, in days, a PIA (PIPL Art. 55) or TIA (Schrems II) in the transfer-instrument register
+     * may be: a rule relying on an older one is refused at synth, naming the file, key and date.
+     */
+    impactAssessmentMaxAgeDays: z
+      .number()
+      .int({ message: 'must be a whole number of days' })
+      .min(1, { message: 'must be at least 1 day' })
+      .max(IMPACT_ASSESSMENT_MAX_AGE_CEILING_DAYS, {
+        message: `must be at most ${IMPACT_ASSESSMENT_MAX_AGE_CEILING_DAYS} days (PIPL Art. 56 keeps impact assessment reports three years)`,
+      })
+      .default(IMPACT_ASSESSMENT_MAX_AGE_DAYS),
     /** Customer-held keys: a KMS custom key store backed by an existing, initialized CloudHSM cluster. */
     cloudHsm: cloudHsmSchema.default({ enabled: false }),
     /** Who hears about security alarms. */

@@ -18,6 +18,7 @@ export function createResidencyStacks(app: App, config: ResidencyConfig, transfe
     config,
     rules: transfers.rules,
     ciio: transfers.assessment?.ciio,
+    instrumentRegister: transfers.register,
     env: { account: config.accounts.home, region: config.homeRegion },
     description: `Payment data residency: home region ${config.homeRegion} (raw personal data, keys, audit)`,
     terminationProtection: true,

@@ -32,7 +32,13 @@ describe('loadConfig', () => {
     [{ logRetentionDays: 0 }, /logRetentionDays: got 0; must be at least 1 day/],
     [{ logRetentionDays: 365 }, /logRetentionDays: got 365; must be at most 90 days/],
     [{ logRetentionDays: 45 }, /logRetentionDays: got 45; must be one of the retention periods CloudWatch Logs accepts/],
-    [{ auditObjectLockDays: 0 }, /auditObjectLockDays: got 0; must be at least 1 day/],
+    [{ auditObjectLockDays: 0 }, /auditObjectLockDays: got 0; must be at least 365 days/],
+    [{ auditObjectLockDays: 90 }, /auditObjectLockDays: got 90; must be at least 365 days: the record is deleted when its lock ends.*PCI DSS v4\.0\.1 Req\. 10\.5\.1.*Cybersecurity Law Art\. 21/],
+    [{ auditObjectLockDays: 364 }, /auditObjectLockDays: got 364; must be at least 365 days/],
+    [{ auditObjectLockDays: 3651 }, /auditObjectLockDays: got 3651; must be at most 3650 days/],
+    [{ impactAssessmentMaxAgeDays: 0 }, /impactAssessmentMaxAgeDays: got 0; must be at least 1 day/],
+    [{ impactAssessmentMaxAgeDays: 1096 }, /impactAssessmentMaxAgeDays: got 1096; must be at most 1095 days/],
+    [{ impactAssessmentMaxAgeDays: 30.5 }, /impactAssessmentMaxAgeDays: got 30\.5; must be a whole number of days/],
     [{ accounts: { home: '12345' } }, /accounts\.home: got "12345"; must be a 12-digit AWS account id/],
     [{ accounts: { destinations: { 'eu-west-1': '123456789012' } } }, /accounts\.destinations\.eu-west-1: .*not in allowedDestinationRegions/],
     [{ accounts: { identity: '12' } }, /accounts\.identity: got "12"; must be a 12-digit AWS account id/],
@@ -45,6 +51,18 @@ describe('loadConfig', () => {
     [{ surprise: true }, /unknown key\(s\) "surprise"/],
   ])('refuses %j', (overrides, message) => {
     expect(problemsOf(overrides)).toMatch(message);
+  });
+
+  test('the audit floor is 365 days, and the impact-assessment age defaults to 365 days', () => {
+    expect(loadConfig({ ...base, auditObjectLockDays: 365 }).auditObjectLockDays).toBe(365);
+    expect(loadConfig(base).impactAssessmentMaxAgeDays).toBe(365);
+    expect(loadConfig({ ...base, impactAssessmentMaxAgeDays: 180 }).impactAssessmentMaxAgeDays).toBe(180);
+  });
+
+  test('a lock below the floor names the file, the key and the value', () => {
+    expect(() => loadConfig({ ...base, auditObjectLockDays: 90 }, 'cdk.json context "residency:profiles.default"')).toThrow(
+      /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n {2}- auditObjectLockDays: got 90; must be at least 365 days/,
+    );
   });
 
   test('collects every problem into one error', () => {

@@ -9,6 +9,9 @@
  * headcounts is the legal-basis assessment's decision, made with it.
  */
 import { z } from 'zod';
+import { INTERNATIONAL_ORGANISATION_NAMES } from './assessment/adequacy';
+import { RECIPIENT_ROLES, type RecipientRole } from './assessment/instruments/kinds';
+import { INSTRUMENT_ID } from './assessment/instruments/schema';
 import { errorMessage } from './errors';
 import { countryOf, isKnownRegion, KNOWN_REGIONS } from './regions';
 
@@ -22,7 +25,19 @@ export interface TransferRule {
   readonly id: string;
   readonly version: number;
   readonly description?: string;
-  readonly destination: { readonly region: string; readonly country: string; readonly recipient: string };
+  readonly destination: {
+    readonly region: string;
+    readonly country: string;
+    readonly recipient: string;
+    /** Set when the recipient is an international organisation (GDPR Art. 4(26)). */
+    readonly internationalOrganisation?: string;
+  };
+  /** Whether the recipient acts for itself or on the exporter's behalf; a processor needs a DPA. Absent: controller. */
+  readonly recipientRole?: RecipientRole;
+  /** A rule for an occasional transfer (GDPR Art. 49(1)(a)-(c), (e)): valid for a short window only. */
+  readonly occasional?: boolean;
+  /** Ids of the instruments, in the rules folder's instruments/register.json, that back the legal basis. */
+  readonly instruments?: readonly string[];
   readonly purpose: string;
   readonly legalBasis: string;
   /** First day the rule applies (UTC, inclusive), `YYYY-MM-DD`. */
@@ -52,7 +67,24 @@ const transferRuleSchema = z
       region: z.enum(KNOWN_REGIONS as [string, ...string[]], `expected a known AWS region: ${KNOWN_REGIONS.join(', ')}`),
       country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as "SG"'),
       recipient: z.string().trim().min(1, 'expected the legal name of the receiving party'),
+      internationalOrganisation: z
+        .enum(INTERNATIONAL_ORGANISATION_NAMES, `expected one of ${INTERNATIONAL_ORGANISATION_NAMES.join(', ')}`)
+        .optional()
+        .describe('Set when the recipient is an international organisation (GDPR Art. 4(26)): Chapter V applies wherever its seat is.'),
     }),
+    recipientRole: z
+      .enum(RECIPIENT_ROLES, `expected one of ${RECIPIENT_ROLES.join(', ')}`)
+      .optional()
+      .describe('controller (default) or processor; a processor recipient needs a DPA with its sub-processor list in the register.'),
+    occasional: z
+      .boolean('expected true or false')
+      .optional()
+      .describe('true for a rule serving one occasional transfer (GDPR Art. 49(1)(a)-(c), (e); recital 111): valid at most 31 days.'),
+    instruments: z
+      .array(z.string().regex(INSTRUMENT_ID, 'expected an instrument id: 1-63 lower-case letters, digits or dashes'))
+      .refine((ids) => new Set(ids).size === ids.length, 'expected each instrument id once')
+      .optional()
+      .describe("Ids of the transfer instruments in this folder's instruments/register.json that back the legal basis (contracts, filings, approvals, DPAs, PIAs/TIAs)."),
     purpose: z.string().regex(SNAKE_CASE, 'expected a snake_case purpose such as "payment_settlement"'),
     legalBasis: z.string().regex(SNAKE_CASE, 'expected a snake_case legal basis such as "cac_contract_necessity"'),
     validFrom: z.iso.date(ISO_DATE),

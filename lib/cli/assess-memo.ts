@@ -4,9 +4,10 @@
  * reads as text in a terminal and renders in a ticket or a wiki.
  */
 import { formatCount, type CacAssessment, type CacMechanism, type Headroom, type HeadcountKind } from '../../lambda/core/assessment/cac';
-import { RECIPIENT_CONDITIONS, type GdprAssessment, type GdprMechanism } from '../../lambda/core/assessment/gdpr';
-import { exemptionOf } from '../../lambda/core/assessment/purposes';
-import type { CnAssessmentInput, EuTransferInput } from '../../lambda/core/assessment/schema';
+import { flowExemption, exemptionText } from '../../lambda/core/assessment/cac-exemptions';
+import { INTERNATIONAL_ORGANISATIONS, RECIPIENT_CONDITIONS, type GdprAssessment, type GdprMechanism } from '../../lambda/core/assessment/gdpr';
+import { PDPA_MECHANISMS, type PdpaAssessment } from '../../lambda/core/assessment/pdpa';
+import type { CnAssessmentInput, EuTransferInput, SgTransferInput } from '../../lambda/core/assessment/schema';
 
 export const CAC_MECHANISM_LABELS: Readonly<Record<CacMechanism, string>> = {
   exempt: 'Exempt: no security assessment, standard contract or certification is needed',
@@ -85,17 +86,21 @@ function cacNextSteps(input: CnAssessmentInput, result: CacAssessment): string[]
 
 const KIND_ROW_LABEL: Readonly<Record<HeadcountKind, string>> = { personal: 'Non-sensitive', sensitive: 'Sensitive' };
 
-export function cacMemo(input: CnAssessmentInput, result: CacAssessment, date: string): string {
-  const flowRows = input.flows.map(
-    (flow, i) =>
-      `| ${i} | ${flow.purpose} | ${exemptionOf(flow.purpose) ? 'no (exempt purpose)' : 'yes'} | ${formatCount(flow.personal)} | ${formatCount(flow.sensitive)} | ${yesNo(flow.importantData)} |`,
-  );
+/** `sections`: further memo sections (e.g. the transfer instruments), placed before the disclaimer. */
+export function cacMemo(input: CnAssessmentInput, result: CacAssessment, date: string, sections: readonly string[] = []): string {
+  const flowRows = input.flows.map((flow, i) => {
+    const exemption = flowExemption(flow, input.freeTradeZone);
+    const counts = exemption ? `no (exempt: ${exemptionText(exemption).provision})` : 'yes';
+    return `| ${i} | ${flow.purpose} | ${counts} | ${formatCount(flow.personal)} | ${formatCount(flow.sensitive)} | ${yesNo(flow.importantData)} |`;
+  });
+  const zone = input.freeTradeZone ? [`- Pilot free trade zone: ${input.freeTradeZone.zone}, negative list ${input.freeTradeZone.listReference} (CAC Provisions 2024 Art. 6)`] : [];
   return [
     `# Outbound transfer assessment: mainland China, ${input.year}`,
     '',
     `- Date: ${date}`,
     `- Regime: CAC Provisions on Promoting and Regulating Cross-Border Data Flows (in force 22 March 2024)`,
     `- Exporter is a critical information infrastructure operator (CIIO): ${yesNo(input.ciio)}`,
+    ...zone,
     `- **Decision: ${CAC_MECHANISM_LABELS[result.mechanism]}** (\`${result.mechanism}\`)`,
     '',
     '## Facts',
@@ -107,7 +112,7 @@ export function cacMemo(input: CnAssessmentInput, result: CacAssessment, date: s
     ...flowRows,
     '',
     `Counted towards the thresholds: ${formatCount(result.counted.personal)} non-sensitive and ${formatCount(result.counted.sensitive)} sensitive individuals. ` +
-      `Not counted (exempt purposes): ${formatCount(result.excluded.personal)} non-sensitive and ${formatCount(result.excluded.sensitive)} sensitive.`,
+      `Not counted (exempt: Art. 4, Art. 5(1)–(3), Art. 6): ${formatCount(result.excluded.personal)} non-sensitive and ${formatCount(result.excluded.sensitive)} sensitive.`,
     '',
     '## Reasons',
     '',
@@ -123,6 +128,7 @@ export function cacMemo(input: CnAssessmentInput, result: CacAssessment, date: s
     '',
     ...cacNextSteps(input, result).map((step) => `- ${step}`),
     '',
+    ...sections,
     '---',
     DISCLAIMER,
     '',
@@ -153,10 +159,12 @@ function gdprNextSteps(result: GdprAssessment): string[] {
   }
 }
 
-export function gdprMemo(input: EuTransferInput, result: GdprAssessment, date: string): string {
+export function gdprMemo(input: EuTransferInput, result: GdprAssessment, date: string, sections: readonly string[] = []): string {
   const list = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : 'none recorded');
+  const organisation = input.destination.internationalOrganisation;
+  const where = organisation ? INTERNATIONAL_ORGANISATIONS[organisation] : (input.destination.country ?? '');
   return [
-    `# Transfer assessment: EU personal data to ${input.destination.country}`,
+    `# Transfer assessment: EU personal data to ${where}`,
     '',
     `- Date: ${date}`,
     '- Regime: GDPR Chapter V (Art. 44–49)',
@@ -164,10 +172,11 @@ export function gdprMemo(input: EuTransferInput, result: GdprAssessment, date: s
     '',
     '## Facts',
     '',
-    `- Destination country: ${input.destination.country}`,
+    organisation ? `- Destination: ${where}, an international organisation (GDPR Art. 4(26))` : `- Destination country: ${where}`,
     `- Recipient conditions recorded: ${list(input.destination.recipientConditions.map((c) => `${c} (${RECIPIENT_CONDITIONS[c]})`))}`,
     `- Safeguards in place: ${list(input.safeguards)}`,
     `- Derogations relied on: ${list(input.derogations)}`,
+    `- Occasional transfer (not in the regular course of business): ${yesNo(input.occasional)}`,
     '',
     '## Reasons',
     '',
@@ -178,6 +187,50 @@ export function gdprMemo(input: EuTransferInput, result: GdprAssessment, date: s
     '',
     ...gdprNextSteps(result).map((step) => `- ${step}`),
     '',
+    ...sections,
+    '---',
+    DISCLAIMER,
+    '',
+  ].join('\n');
+}
+
+export const PDPA_MECHANISM_LABELS: Readonly<Record<PdpaAssessment['mechanism'], string>> = {
+  not_a_transfer: 'Not a transfer outside Singapore',
+  contract: 'Contract binding the recipient to comparable protection (PDP Regulations 2021 reg 11(1)(b))',
+  binding_corporate_rules: 'Binding corporate rules (PDP Regulations 2021 reg 11(1)(c))',
+  specified_certification: 'APEC CBPR / PRP certification of the recipient (PDP Regulations 2021 reg 12)',
+  consent: 'Consent after a written summary (PDP Regulations 2021 reg 10(2)(a))',
+  contract_necessity: 'Necessary for a contract with the individual (PDP Regulations 2021 reg 10(2)(b)–(c))',
+  none: 'NOT ALLOWED: no PDPA transfer mechanism is in place',
+};
+
+export function pdpaMemo(input: SgTransferInput, result: PdpaAssessment, date: string, sections: readonly string[] = []): string {
+  const mechanisms = input.mechanisms.length > 0 ? input.mechanisms.map((m) => `${m} (${PDPA_MECHANISMS[m]})`).join('; ') : 'none recorded';
+  return [
+    `# Transfer assessment: Singapore personal data to ${input.destination.country}`,
+    '',
+    `- Date: ${date}`,
+    '- Regime: PDPA s. 26 (Transfer Limitation Obligation); Personal Data Protection Regulations 2021 regs 9–12',
+    `- **Decision: ${PDPA_MECHANISM_LABELS[result.mechanism]}** (\`${result.mechanism}\`)`,
+    '',
+    '## Facts',
+    '',
+    `- Destination country: ${input.destination.country}`,
+    `- Mechanisms in place: ${mechanisms}`,
+    `- Purpose: ${input.purpose ?? 'not recorded'}`,
+    '',
+    '## Reasons',
+    '',
+    ...result.reasons.map((r, i) => `${i + 1}. **${r.provision}**: ${r.finding}.`),
+    '',
+    ...(result.cautions.length > 0 ? ['## Cautions', '', ...result.cautions.map((c) => `- ${c}.`), ''] : []),
+    '## Next steps',
+    '',
+    result.allowed
+      ? '- Keep the contract, rules, certificate or consent summary in the transfer-instrument register, and re-check it before it expires.'
+      : '- Do not transfer. Put a contract or binding corporate rules in place with the recipient (reg 11), or rely on its APEC CBPR/PRP certification (reg 12).',
+    '',
+    ...sections,
     '---',
     DISCLAIMER,
     '',

@@ -26,7 +26,7 @@ const GUIDANCE: Readonly<Record<Category, CategoryGuidance>> = {
   bank_card: {
     label: 'bank card number (PAN)',
     piplSensitive: true,
-    beforeExport: 'mask to BIN + last 4 (`mask_pan`, PCI DSS 3.4.1) or replace with a keyed token (`token`)',
+    beforeExport: 'mask to BIN + last 4 (`mask_pan`, PCI DSS 4.0.1 Req. 3.5.1 truncation) or replace with a keyed token (`token`)',
   },
   cn_mobile: { label: 'mainland China mobile number', piplSensitive: false, beforeExport: 'replace with a keyed token (`token`) or drop' },
   email: { label: 'e-mail address', piplSensitive: false, beforeExport: 'replace with a keyed token (`token`) or drop' },

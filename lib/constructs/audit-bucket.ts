@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { OBJECT_LOCK_CEILING_DAYS } from '../config';
+import { AUDIT_RECORD_FLOOR_DAYS, OBJECT_LOCK_CEILING_DAYS } from '../config';
 import { deliverAccessLogs } from './access-logs-bucket';
 import { sendEventsToEventBridge } from './bucket-events';
 import { tagClassified } from './data-classes';
@@ -29,7 +29,11 @@ export interface AuditBucketProps {
   readonly encryptionKey: kms.IKey;
   /** Region whose law governs the record; written to the `residency` tag. */
   readonly residency: string;
-  /** Days every object version is locked in COMPLIANCE mode: nobody, not even the account root, can delete it sooner. */
+  /**
+   * Days every object version is locked in COMPLIANCE mode: nobody, not even the account root, can
+   * delete it sooner. At least AUDIT_RECORD_FLOOR_DAYS (365): with `expireAfterRetention` the record
+   * exists exactly this long (PCI DSS v4.0.1 Req. 10.5.1: 12 months; Cybersecurity Law Art. 21(3): six months).
+   */
   readonly objectLockDays: number;
   /** Where S3 server access logs go: S3 cannot deliver them to an Object Lock or SSE-KMS bucket, so never to this one. */
   readonly accessLogsBucket: s3.IBucket;
@@ -68,10 +72,16 @@ export class AuditBucket extends Construct {
   constructor(scope: Construct, id: string, props: AuditBucketProps) {
     super(scope, id);
     const days = props.objectLockDays;
-    if (!Number.isInteger(days) || days < 1 || days > OBJECT_LOCK_CEILING_DAYS) {
-      throw new Error(`AuditBucket objectLockDays: got ${days}; expected a whole number of days from 1 to ${OBJECT_LOCK_CEILING_DAYS}`);
+    if (!Number.isInteger(days) || days < AUDIT_RECORD_FLOOR_DAYS || days > OBJECT_LOCK_CEILING_DAYS) {
+      throw new Error(
+        `AuditBucket objectLockDays: got ${days}; expected a whole number of days from ${AUDIT_RECORD_FLOOR_DAYS} (PCI DSS v4.0.1 Req. 10.5.1: 12 months of audit log history) to ${OBJECT_LOCK_CEILING_DAYS}`,
+      );
     }
     const expire = props.expireAfterRetention ?? true;
+    // Expiry is never shorter than the lock: S3 counts lifecycle days from the next midnight UTC after
+    // creation, so a version expires on or after its retain-until date, and expiry cannot remove a
+    // version that is still locked anyway.
+    const expireAfterDays = days;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
@@ -89,7 +99,7 @@ export class AuditBucket extends Construct {
       lifecycleRules: [
         {
           id: expire ? 'expire-after-retention' : 'abort-incomplete-uploads',
-          expiration: expire ? Duration.days(days) : undefined,
+          expiration: expire ? Duration.days(expireAfterDays) : undefined,
           noncurrentVersionExpiration: expire ? Duration.days(1) : undefined,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },

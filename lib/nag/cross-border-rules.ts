@@ -57,7 +57,7 @@ export const CROSS_BORDER_RULES: readonly CrossBorderRuleDefinition[] = [
     requirements: ['residency', 'desensitization-before-transfer'],
     info: (p) => `C2/C3 data (data-class tag) is stored, replicated or keyed outside the home region (${p.homeRegion ?? 'no home region configured'}).`,
     explanation:
-      'JR/T 0171-2020 C3 (authentication) and C2 (account and identity) data are sensitive personal information under PIPL Art. 28; only desensitized records may leave the home region, through the gateway (PIPL Art. 38 and 51(3); CAC Provisions 2024; PCI DSS Req. 3.4.1). A multi-Region key for such data lets its key material be replicated abroad.',
+      'JR/T 0171-2020 C3 (authentication) and C2 (account and identity) data are sensitive personal information under PIPL Art. 28; only desensitized records may leave the home region, through the gateway (PIPL Art. 38 and 51(3); CAC Provisions 2024; PCI DSS v4.0.1 Req. 3.5.1: PAN truncated or tokenised wherever it is stored or sent). A multi-Region key for such data lets its key material be replicated abroad.',
   },
   {
     create: LogRetentionCeiling,

@@ -1,7 +1,8 @@
 /**
  * The requirements of this domain (see ../shared/DOMAIN.md) that the evidence report groups
  * findings by, with the legal and standard references each one answers. PCI DSS numbers are
- * v4.0 unless marked; the cdk-nag PCI pack itself prints PCI DSS 3.2.1 control ids.
+ * v4.0.1 (the version in force); the cdk-nag PCI pack itself prints retired PCI DSS 3.2.1 control ids,
+ * mapped to v4.0.1 in lib/compliance/pci-dss-401.ts.
  */
 export const REQUIREMENT_IDS = [
   'classification',
@@ -66,6 +67,6 @@ export const DOMAIN_REQUIREMENTS: Readonly<Record<RequirementId, DomainRequireme
   'desensitization-before-transfer': {
     id: 'desensitization-before-transfer',
     title: 'Sensitive data is desensitized before it leaves home; authentication data is never stored',
-    references: ['PCI DSS Req. 3.3.1', 'PCI DSS Req. 3.4.1', 'PIPL Art. 51(3)', 'GDPR Art. 5(1)(c)'],
+    references: ['PCI DSS Req. 3.3.1', 'PCI DSS Req. 3.5.1', 'PIPL Art. 51(3)', 'GDPR Art. 5(1)(c)'],
   },
 };

@@ -1,3 +1,4 @@
+import { PCI_DSS_FRAMEWORK } from '../compliance/pci-dss-401';
 import { REQUIREMENT_IDS } from '../nag/requirements';
 import type { CheckResult, EvidenceModel, ResultStatus } from './evidence-model';
 import { domainRequirement, type Requirement } from './requirement-map';
@@ -42,7 +43,7 @@ export interface ControlMatrix {
 const SEVERITY_ORDER: readonly ResultStatus[] = ['fail', 'acknowledged', 'pass'];
 
 function frameworkRank(framework: string): number {
-  const order = ['Domain', 'PCI DSS 3.2.1', 'NIST 800-53 R5', 'NIST 800-53 R4', 'HIPAA Security', 'Control Tower'];
+  const order = ['Domain', PCI_DSS_FRAMEWORK, 'NIST 800-53 R5', 'NIST 800-53 R4', 'HIPAA Security', 'Control Tower'];
   const rank = order.indexOf(framework);
   return rank === -1 ? order.length : rank;
 }

@@ -1,3 +1,4 @@
+import { PCI_DSS_PACK, PCI_DSS_RETIREMENT } from '../compliance/pci-dss-401';
 import type { ControlMatrix } from './control-matrix';
 import { dataFlowSvg, escapeHtml, regionLabel, residencyMapSvg } from './diagrams';
 import type { CheckResult, EvidenceModel } from './evidence-model';
@@ -56,7 +57,8 @@ function constructCell(r: CheckResult): string {
   return `<code>${escapeHtml(r.constructPath)}</code>${where}`;
 }
 
-export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix): string {
+/** `extraSections`: ready-made HTML sections from other modules (e.g. the transfer-instrument register), placed after the acknowledgements. */
+export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix, extraSections: readonly string[] = []): string {
   const failures = model.results.filter((r) => r.status === 'fail');
   const errors = failures.filter((r) => r.severity === 'error');
   const acknowledged = model.results.filter((r) => r.status === 'acknowledged');
@@ -66,7 +68,7 @@ export function renderEvidenceHtml(model: EvidenceModel, matrix: ControlMatrix):
       : `<div class="verdict verdict-bad">${errors.length} unacknowledged error finding(s): the templates do not meet the checks.</div>`;
 
   const packRows = model.packs.map((p) => [
-    tdCode(p.name),
+    p.name === PCI_DSS_PACK ? tdHtml(`<code>${escapeHtml(p.name)}</code><span class="small">${escapeHtml(PCI_DSS_RETIREMENT)}</span>`) : tdCode(p.name),
     td(p.version ?? ''),
     tdNum(p.failErrors),
     tdNum(p.fail - p.failErrors),
@@ -147,6 +149,7 @@ ${
       )}</section>`
     : ''
 }
+${extraSections.join('\n')}
 ${model.gaps.length > 0 ? `<section id="gaps"><h2>Coverage notes</h2><ul>${model.gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul></section>` : ''}
 </main>
 </body>

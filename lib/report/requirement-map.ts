@@ -1,3 +1,4 @@
+import { PCI_DSS_PACK, pciDss401RequirementsOf } from '../compliance/pci-dss-401';
 import { CROSS_BORDER_PACK_NAME } from '../nag/cross-border-checks';
 import { CROSS_BORDER_RULES, crossBorderRuleId } from '../nag/cross-border-rules';
 import { DOMAIN_REQUIREMENTS, type RequirementId } from '../nag/requirements';
@@ -9,16 +10,15 @@ import { DOMAIN_REQUIREMENTS, type RequirementId } from '../nag/requirements';
  */
 
 export interface Requirement {
-  /** Unique key, e.g. `domain:residency`, `PCI DSS 3.2.1:3.4`, `Control Tower:CT.S3.PR.1`. */
+  /** Unique key, e.g. `domain:residency`, `PCI DSS 4.0.1:3.5.1`, `Control Tower:CT.S3.PR.1`. */
   readonly key: string;
-  /** The framework: `Domain`, `PCI DSS 3.2.1`, `NIST 800-53 R5`, `HIPAA Security`, `Control Tower`, or a pack name. */
+  /** The framework: `Domain`, `PCI DSS 4.0.1`, `NIST 800-53 R5`, `HIPAA Security`, `Control Tower`, or a pack name. */
   readonly framework: string;
   readonly id: string;
   readonly title: string;
 }
 
 const FRAMEWORK_OF_PACK: Readonly<Record<string, string>> = {
-  'PCI.DSS.321': 'PCI DSS 3.2.1',
   'NIST.800.53.R5': 'NIST 800-53 R5',
   'NIST.800.53.R4': 'NIST 800-53 R4',
   'HIPAA.Security': 'HIPAA Security',
@@ -40,6 +40,8 @@ const CROSS_BORDER_REQUIREMENTS = new Map(CROSS_BORDER_RULES.map((d) => [crossBo
 /** The requirements one rule serves; a rule without any maps to its pack as a framework of its own. */
 export function requirementsOf(pack: string, ruleId: string, message: string, controlTowerTitle?: string): Requirement[] {
   if (pack === CROSS_BORDER_PACK_NAME) return (CROSS_BORDER_REQUIREMENTS.get(ruleId) ?? []).map(domainRequirement);
+  // The PCI pack prints retired PCI DSS 3.2.1 ids: its findings are reported against PCI DSS 4.0.1.
+  if (pack === PCI_DSS_PACK) return pciDss401RequirementsOf(ruleId);
   if (controlTowerTitle !== undefined) {
     return [{ key: `Control Tower:${ruleId}`, framework: 'Control Tower', id: ruleId, title: controlTowerTitle }];
   }

@@ -5,6 +5,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildControlMatrix, controlMatrixCsv } from './control-matrix';
 import { renderEvidenceHtml } from './evidence-html';
 import { buildEvidenceModel, type EvidenceModel, type EvidenceOptions } from './evidence-model';
+import { transferInstrumentsSection } from '../compliance/transfer-instruments-evidence';
 import { toSarif } from './sarif';
 
 /** The files written into the cloud assembly, next to the templates they describe. */
@@ -56,7 +57,7 @@ export function writeEvidenceReport(outdir: string, options: EvidenceOptions = {
     [EVIDENCE_FILES.sarif, JSON.stringify(toSarif(model, lineFinder(outdir)), undefined, 2)],
     [EVIDENCE_FILES.matrixJson, JSON.stringify(matrix, undefined, 2)],
     [EVIDENCE_FILES.matrixCsv, controlMatrixCsv(matrix)],
-    [EVIDENCE_FILES.html, renderEvidenceHtml(model, matrix)],
+    [EVIDENCE_FILES.html, renderEvidenceHtml(model, matrix, [transferInstrumentsSection(outdir, model.generatedAt)])],
   ];
   for (const [file, content] of outputs) fs.writeFileSync(path.join(outdir, file), content);
   const fails = model.results.filter((r) => r.status === 'fail');

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { countryOf, partitionOf } from '../../lambda/core/regions';
+import { TRANSFER_INSTRUMENTS_METADATA_KEY, type RegisterRecord } from '../../lambda/core/assessment/instruments/summary';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
 import { type DataClass, homePartition, type ResidencyConfig } from '../config';
 import { AccessAnalyzers } from '../constructs/access-analyzers';
@@ -34,6 +35,12 @@ export interface HomeDataStackProps extends StackProps {
    * @default false
    */
   readonly ciio?: boolean;
+  /**
+   * The transfer-instrument register the rules were approved against, written into the template's
+   * Metadata (`residency:transfer-instruments`) for the evidence report.
+   * @default - none recorded
+   */
+  readonly instrumentRegister?: RegisterRecord;
 }
 
 /** Data classes that hold structured records in DynamoDB; C3 (authentication data) is never stored as records. */
@@ -73,6 +80,7 @@ export class HomeDataStack extends Stack {
     const residency = config.homeRegion;
     this.jurisdiction = countryOf(config.homeRegion);
     Tags.of(this).add(RESIDENCY_TAG, residency);
+    if (props.instrumentRegister) this.addMetadata(TRANSFER_INSTRUMENTS_METADATA_KEY, props.instrumentRegister);
 
     // People first: the key administrator must exist before the key policies that name it.
     const regions = guardrailRegions(config.homeRegion, config.allowedDestinationRegions);

@@ -99,7 +99,7 @@ describe('AuditTrail', () => {
     const k = new KeyHierarchy(stackOnly, 'Keys', { residency: 'ap-southeast-1' });
     const logs = new AccessLogsBucket(stackOnly, 'AccessLogs', { residency: 'ap-southeast-1' });
     new AuditTrail(stackOnly, 'Trail', {
-      auditKey: k.auditKey, logsKey: k.logsKey, logRetentionDays: 14, objectLockDays: 30, residency: 'ap-southeast-1', accessLogsBucket: logs.bucket,
+      auditKey: k.auditKey, logsKey: k.logsKey, logRetentionDays: 14, objectLockDays: 365, residency: 'ap-southeast-1', accessLogsBucket: logs.bucket,
     });
     Template.fromStack(stackOnly).hasResourceProperties('AWS::CloudTrail::Trail', {
       EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'All', DataResources: Match.absent() }],
@@ -245,10 +245,23 @@ describe('AuditBucket', () => {
     });
   });
 
-  test.each([0, 3651, 1.5])('refuses an Object Lock retention of %d days', (days) => {
+  test.each([0, 90, 364, 3651, 400.5])('refuses an Object Lock retention of %d days (floor 365: PCI DSS 10.5.1)', (days) => {
     const s = new Stack();
     const logs = new AccessLogsBucket(s, 'AccessLogs', { residency: 'x' });
     expect(() => new AuditBucket(s, 'Record', { encryptionKey: new kms.Key(s, 'K'), residency: 'x', objectLockDays: days, accessLogsBucket: logs.bucket }))
-      .toThrow(new RegExp(`objectLockDays: got ${days}; expected a whole number of days from 1 to 3650`));
+      .toThrow(new RegExp(`objectLockDays: got ${days}; expected a whole number of days from 365 .*10\\.5\\.1.* to 3650`));
+  });
+
+  test.each([365, 730, 3650])('a %d-day record expires no sooner than its lock', (days) => {
+    const s = new Stack();
+    const logs = new AccessLogsBucket(s, 'AccessLogs', { residency: 'x' });
+    new AuditBucket(s, 'Record', { encryptionKey: new kms.Key(s, 'K'), residency: 'x', objectLockDays: days, accessLogsBucket: logs.bucket });
+    const buckets = Object.values(Template.fromStack(s).findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }));
+    const [bucket] = buckets as Array<{ Properties: { ObjectLockConfiguration: { Rule: { DefaultRetention: { Days: number } } }; LifecycleConfiguration: { Rules: Array<{ ExpirationInDays?: number }> } } }>;
+    const lock = bucket.Properties.ObjectLockConfiguration.Rule.DefaultRetention.Days;
+    const expiries = bucket.Properties.LifecycleConfiguration.Rules.map((r) => r.ExpirationInDays).filter((d) => d !== undefined);
+    expect(lock).toBe(days);
+    expect(expiries.length).toBeGreaterThan(0);
+    for (const expiry of expiries) expect(expiry).toBeGreaterThanOrEqual(lock);
   });
 });

@@ -117,7 +117,8 @@ describe('control matrix', () => {
     expect(residency?.rules.find((r) => r.ruleId === 'CrossBorder-RestrictedDataStaysHome')?.constructs).toContainEqual(
       expect.objectContaining({ constructPath: 'Destination/LeakedCards/Resource', result: 'fail' }),
     );
-    expect(matrix.requirements.some((q) => q.framework === 'PCI DSS 3.2.1')).toBe(true);
+    expect(matrix.requirements.some((q) => q.framework === 'PCI DSS 4.0.1')).toBe(true);
+    expect(matrix.requirements.some((q) => q.framework === 'PCI DSS 3.2.1')).toBe(false);
     expect(matrix.requirements.some((q) => q.framework === 'NIST 800-53 R5')).toBe(true);
     expect(matrix.requirements.find((q) => q.key === 'Control Tower:CT.CLOUDWATCH.PR.2')?.result).toBe('acknowledged');
   });

@@ -33,8 +33,8 @@ describe('requirement mapping', () => {
 
   test('maps each pack to its framework, CrossBorder to domain requirements, and the rest to the pack', () => {
     expect(requirementsOf('PCI.DSS.321', 'PCI.DSS.321-S3BucketLoggingEnabled', 'x - (Control IDs: 2.2, 10.1).').map((q) => q.key)).toEqual([
-      'PCI DSS 3.2.1:2.2',
-      'PCI DSS 3.2.1:10.1',
+      'PCI DSS 4.0.1:10.2.1',
+      'PCI DSS 4.0.1:10.2.2',
     ]);
     expect(requirementsOf('CrossBorder', 'CrossBorder-HumanRoleRequiresMfa', '').map((q) => q.key)).toEqual(['domain:mfa']);
     expect(requirementsOf('AwsSolutions', 'AwsSolutions-S1', 'The S3 Bucket has server access logs disabled.')).toEqual([

@@ -7,11 +7,22 @@
  * The Provisions use 以上 ("and above": inclusive) and 不满 ("fewer than": exclusive), so every
  * threshold here is an `atLeast` value and "below" is strictly less than it.
  * Flows are summed: the same individual in two flows counts twice, a conservative upper bound.
+ * Flows exempt under Art. 4, Art. 5(1)–(3) or Art. 6 do not count (see cac-exemptions.ts).
  *
  * Pure: no I/O, no clock. Callers validate raw input with schema.ts first; the assertions here only
  * stop a programming error from producing a decision (fail closed).
  */
-import { EXEMPTION_PROVISIONS, exemptionOf, isPurpose, type CacExemption, type Purpose } from './purposes';
+import {
+  exemptionKey,
+  exemptionText,
+  flowExemption,
+  outsideNegativeList,
+  ART6_PROVISION,
+  type ExemptableFlow,
+  type FlowExemption,
+  type FreeTradeZone,
+} from './cac-exemptions';
+import { isPurpose, type Purpose } from './purposes';
 
 /** Ordered weakest first: the order in which "adding subjects never weakens the mechanism" holds. */
 export const CAC_MECHANISMS = ['exempt', 'standard_contract_or_certification', 'security_assessment'] as const;
@@ -107,7 +118,7 @@ export function headroomFor(kind: HeadcountKind, counted: number, options: { cii
   };
 }
 
-export interface CacFlow {
+export interface CacFlow extends ExemptableFlow {
   readonly purpose: Purpose;
   /** Distinct individuals whose non-sensitive personal information this flow sent abroad this year. */
   readonly personal: number;
@@ -120,6 +131,11 @@ export interface CacFlow {
 export interface CacAssessmentInput {
   /** Whether the exporter is a critical information infrastructure operator. */
   readonly ciio: boolean;
+  /**
+   * The pilot free trade zone the exporter is in, with its negative list (Art. 6).
+   * @default - not in a zone: Art. 6 does not apply
+   */
+  readonly freeTradeZone?: FreeTradeZone;
   readonly flows: readonly CacFlow[];
 }
 
@@ -145,7 +161,7 @@ export interface CacAssessment {
   readonly reasons: readonly CacReason[];
   /** Summed over non-exempt flows: these are compared with the thresholds. */
   readonly counted: Readonly<Record<HeadcountKind, number>>;
-  /** Summed over exempt-purpose flows (Art. 5(1)–(3)): reported, never compared. */
+  /** Summed over exempt flows (Art. 4, Art. 5(1)–(3), Art. 6): reported, never compared. */
   readonly excluded: Readonly<Record<HeadcountKind, number>>;
   readonly headroom: Readonly<Record<HeadcountKind, Headroom>>;
 }
@@ -170,13 +186,14 @@ const KIND_LABEL: Readonly<Record<HeadcountKind, string>> = {
   sensitive: 'sensitive personal information',
 };
 
-function individuals(count: number): string {
-  return `${formatCount(count)} individual${count === 1 ? '' : 's'}`;
+/** "1 individual's", "10 individuals'". */
+function individualsOf(count: number): string {
+  return count === 1 ? `${formatCount(count)} individual's` : `${formatCount(count)} individuals'`;
 }
 
 /** The finding for one headcount of a processor that is not a CIIO. */
 function countReason(kind: HeadcountKind, count: number): CacReason {
-  const what = `${individuals(count)}' ${KIND_LABEL[kind]} counted`;
+  const what = `${individualsOf(count)} ${KIND_LABEL[kind]} counted`;
   const reached = stepReached(kind, count, { ciio: false });
   const next = nextStep(kind, count, { ciio: false });
   if (reached) {
@@ -221,7 +238,7 @@ function ciioReasons(counted: Readonly<Record<HeadcountKind, number>>): CacReaso
   return kinds.map((kind) => ({
     provision: PROVISION.art7_1,
     mechanism: 'security_assessment' as const,
-    finding: `the exporter is a CIIO and transfers ${individuals(counted[kind])}' non-exempt ${KIND_LABEL[kind]}: a security assessment is required for any amount`,
+    finding: `the exporter is a CIIO and transfers ${individualsOf(counted[kind])} non-exempt ${KIND_LABEL[kind]}: a security assessment is required for any amount`,
     measure: { count: kind, value: counted[kind], threshold: 1, relation: 'at_or_above' as const },
   }));
 }
@@ -229,34 +246,41 @@ function ciioReasons(counted: Readonly<Record<HeadcountKind, number>>): CacReaso
 function importantDataReasons(input: CacAssessmentInput): CacReason[] {
   return input.flows.flatMap((flow, index) => {
     if (!flow.importantData) return [];
-    const exemption = exemptionOf(flow.purpose);
+    const exemption = flowExemption(flow, input.freeTradeZone);
     const notCovered = exemption
-      ? `; the ${EXEMPTION_PROVISIONS[exemption].provision} exemption covers personal information only, never important data`
+      ? `; the ${exemptionText(exemption).provision} exemption covers personal information only, never important data`
+      : '';
+    const zone = outsideNegativeList(flow, input.freeTradeZone)
+      ? `; ${ART6_PROVISION} is not applied to notified important data, which belongs on the zone's negative list`
       : '';
     return [
       {
         provision: input.ciio ? PROVISION.art7_1 : PROVISION.art7_2,
         mechanism: 'security_assessment' as const,
-        finding: `flows[${index}] (${flow.purpose}) carries important data (data the authorities notified or published as such, ${PROVISION.art2}): a security assessment is required whatever the headcount${notCovered}`,
+        finding: `flows[${index}] (${flow.purpose}) carries important data (data the authorities notified or published as such, ${PROVISION.art2}): a security assessment is required whatever the headcount${notCovered}${zone}`,
       },
     ];
   });
 }
 
-function exemptionReasons(flows: readonly CacFlow[]): CacReason[] {
-  const groups = new Map<CacExemption, CacFlow[]>();
-  for (const flow of flows) {
-    const exemption = exemptionOf(flow.purpose);
-    if (exemption) groups.set(exemption, [...(groups.get(exemption) ?? []), flow]);
+function exemptionReasons(input: CacAssessmentInput): CacReason[] {
+  const groups = new Map<string, { exemption: FlowExemption; members: CacFlow[] }>();
+  for (const flow of input.flows) {
+    const exemption = flowExemption(flow, input.freeTradeZone);
+    if (!exemption) continue;
+    const group = groups.get(exemptionKey(exemption)) ?? { exemption, members: [] };
+    group.members.push(flow);
+    groups.set(exemptionKey(exemption), group);
   }
-  return [...groups].map(([exemption, members]) => {
+  return [...groups.values()].map(({ exemption, members }) => {
     const purposes = [...new Set(members.map((f) => f.purpose))].join(', ');
     const personal = members.reduce((sum, f) => sum + f.personal, 0);
     const sensitive = members.reduce((sum, f) => sum + f.sensitive, 0);
+    const { provision, requirement } = exemptionText(exemption);
     return {
-      provision: EXEMPTION_PROVISIONS[exemption].provision,
+      provision,
       mechanism: 'exempt' as const,
-      finding: `${members.length} flow${members.length === 1 ? '' : 's'} (${purposes}) ${EXEMPTION_PROVISIONS[exemption].requirement}: their ${formatCount(personal)} non-sensitive and ${formatCount(sensitive)} sensitive individuals do not count towards the thresholds`,
+      finding: `${members.length} flow${members.length === 1 ? '' : 's'} (${purposes}) ${requirement}: their ${formatCount(personal)} non-sensitive and ${formatCount(sensitive)} sensitive individuals do not count towards the thresholds`,
     };
   });
 }
@@ -267,7 +291,7 @@ export function assessCac(input: CacAssessmentInput): CacAssessment {
   const counted = { personal: 0, sensitive: 0 };
   const excluded = { personal: 0, sensitive: 0 };
   for (const flow of input.flows) {
-    const bucket = exemptionOf(flow.purpose) ? excluded : counted;
+    const bucket = flowExemption(flow, input.freeTradeZone) ? excluded : counted;
     bucket.personal += flow.personal;
     bucket.sensitive += flow.sensitive;
   }
@@ -278,7 +302,7 @@ export function assessCac(input: CacAssessmentInput): CacAssessment {
   // the purpose exemptions come before the counts they left at zero.
   const reasons: CacReason[] = [
     ...importantDataReasons(input),
-    ...exemptionReasons(input.flows),
+    ...exemptionReasons(input),
     ...(input.ciio ? ciioReasons(counted) : [countReason('personal', counted.personal), countReason('sensitive', counted.sensitive)]),
   ].sort((a, b) => mechanismRank(b.mechanism) - mechanismRank(a.mechanism));
   const nothingPersonal = counted.personal + counted.sensitive + excluded.personal + excluded.sensitive === 0;

@@ -5,79 +5,41 @@
  * in their absence a derogation for a specific situation (Art. 49). When none applies, the transfer
  * is not allowed and the result says so.
  *
- * Pure data and logic: the adequacy list is dated so a reader can check it against the
- * Commission's list; a decision adopted under Directive 95/46/EC stays in force under Art. 45(9).
+ * Pure data and logic; the dated adequacy list is in adequacy.ts. The destination is a third
+ * country or an international organisation (Art. 44: Chapter V covers both).
  */
+import {
+  adequacyCoversDestination,
+  describeDestination,
+  RECIPIENT_CONDITIONS,
+  type AdequacyDecision,
+  type GdprDestination,
+  type InternationalOrganisation,
+  type OrganisationAdequacyDecision,
+  type RecipientCondition,
+} from './adequacy';
 import { vocabularyNames } from './vocabulary';
+
+export {
+  ADEQUACY_DECISIONS,
+  adequacyDecisionFor,
+  INTERNATIONAL_ORGANISATION_NAMES,
+  INTERNATIONAL_ORGANISATIONS,
+  ORGANISATION_ADEQUACY_DECISIONS,
+  organisationAdequacyDecisionFor,
+  RECIPIENT_CONDITION_NAMES,
+  RECIPIENT_CONDITIONS,
+  type AdequacyDecision,
+  type GdprDestination,
+  type InternationalOrganisation,
+  type OrganisationAdequacyDecision,
+  type RecipientCondition,
+} from './adequacy';
 
 /** EU member states and the other EEA states (Iceland, Liechtenstein, Norway): GDPR applies there, so no Chapter V transfer. */
 export const EEA_COUNTRIES: readonly string[] = [
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU',
   'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO',
-];
-
-/** Facts about the recipient that a partial adequacy decision depends on. */
-export const RECIPIENT_CONDITIONS = {
-  us_dpf_certified: 'the US recipient is certified under the EU-US Data Privacy Framework',
-  ca_pipeda_covered: 'the Canadian recipient is a commercial organisation subject to PIPEDA',
-} as const;
-export type RecipientCondition = keyof typeof RECIPIENT_CONDITIONS;
-export const RECIPIENT_CONDITION_NAMES = vocabularyNames(RECIPIENT_CONDITIONS);
-
-export interface AdequacyDecision {
-  readonly country: string;
-  readonly name: string;
-  readonly decision: string;
-  /** Date of adoption, ISO 8601. */
-  readonly adopted: string;
-  /** Set when the decision covers only some recipients in the country. */
-  readonly condition?: RecipientCondition;
-  /** What a reader must check before relying on it. */
-  readonly caution?: string;
-}
-
-export const ADEQUACY_DECISIONS: readonly AdequacyDecision[] = [
-  { country: 'AD', name: 'Andorra', decision: 'Commission Decision 2010/625/EU', adopted: '2010-10-19' },
-  { country: 'AR', name: 'Argentina', decision: 'Commission Decision 2003/490/EC', adopted: '2003-06-30' },
-  {
-    country: 'CA',
-    name: 'Canada (commercial organisations)',
-    decision: 'Commission Decision 2002/2/EC',
-    adopted: '2001-12-20',
-    condition: 'ca_pipeda_covered',
-  },
-  { country: 'FO', name: 'Faroe Islands', decision: 'Commission Decision 2010/146/EU', adopted: '2010-03-05' },
-  { country: 'GG', name: 'Guernsey', decision: 'Commission Decision 2003/821/EC', adopted: '2003-11-21' },
-  { country: 'IL', name: 'Israel', decision: 'Commission Decision 2011/61/EU', adopted: '2011-01-31' },
-  { country: 'IM', name: 'Isle of Man', decision: 'Commission Decision 2004/411/EC', adopted: '2004-04-28' },
-  { country: 'JP', name: 'Japan', decision: 'Commission Implementing Decision (EU) 2019/419', adopted: '2019-01-23' },
-  { country: 'JE', name: 'Jersey', decision: 'Commission Decision 2008/393/EC', adopted: '2008-05-08' },
-  { country: 'NZ', name: 'New Zealand', decision: 'Commission Implementing Decision 2013/65/EU', adopted: '2012-12-19' },
-  {
-    country: 'KR',
-    name: 'Republic of Korea',
-    decision: 'Commission Implementing Decision (EU) 2022/254',
-    adopted: '2021-12-17',
-    caution:
-      'the Korean decision excludes personal credit information processed under the Credit Information Act by institutions supervised by the Financial Services Commission: payment data sent to such an institution needs another tool',
-  },
-  { country: 'CH', name: 'Switzerland', decision: 'Commission Decision 2000/518/EC', adopted: '2000-07-26' },
-  {
-    country: 'GB',
-    name: 'United Kingdom',
-    decision: 'Commission Implementing Decision (EU) 2021/1772',
-    adopted: '2021-06-28',
-    caution:
-      'the UK decision was adopted with a sunset clause (27 June 2025) and later extended: confirm that a UK adequacy decision is in force on the transfer date',
-  },
-  { country: 'UY', name: 'Uruguay', decision: 'Commission Implementing Decision 2012/484/EU', adopted: '2012-08-21' },
-  {
-    country: 'US',
-    name: 'United States (EU-US Data Privacy Framework participants only)',
-    decision: 'Commission Implementing Decision (EU) 2023/1795',
-    adopted: '2023-07-10',
-    condition: 'us_dpf_certified',
-  },
 ];
 
 /** Appropriate safeguards (Art. 46) this project recognises. */
@@ -103,18 +65,53 @@ export const ART49_DEROGATIONS = {
 export type Art49Derogation = keyof typeof ART49_DEROGATIONS;
 export const ART49_DEROGATION_NAMES = vocabularyNames(ART49_DEROGATIONS);
 
+/**
+ * Derogations that serve occasional transfers only: recital 111 speaks of transfers that are
+ * "occasional and necessary in relation to a contract or the establishment, exercise or defence of
+ * legal claims", and the EDPB reads (a), (b), (c) and (e) that way (Guidelines 2/2018 on derogations
+ * of Article 49, 25 May 2018, section 2.1: occasional transfers may happen more than once, but not
+ * regularly, outside the regular course of actions). The second subparagraph is stricter still: not
+ * repetitive at all. None of them can serve a standing transfer channel.
+ */
+export const OCCASIONAL_ONLY_DEROGATIONS: readonly Art49Derogation[] = [
+  'explicit_consent',
+  'contract_performance',
+  'contract_in_interest',
+  'legal_claims',
+  'compelling_legitimate_interests',
+];
+
+export const ART49_OCCASIONAL_SOURCE = 'GDPR recital 111; EDPB Guidelines 2/2018, section 2.1';
+
+export function isOccasionalOnly(derogation: Art49Derogation): boolean {
+  return OCCASIONAL_ONLY_DEROGATIONS.includes(derogation);
+}
+
 export type GdprMechanism = 'not_a_transfer' | 'adequacy' | 'bcr' | 'scc' | 'art49_derogation' | 'none';
 
-export interface GdprTransferInput {
-  /** ISO 3166-1 alpha-2 country of the recipient. */
-  readonly destinationCountry: string;
+interface GdprTransferFacts {
   /** Conditions the recipient meets (e.g. DPF certification), for partial adequacy decisions. */
   readonly recipientConditions?: readonly RecipientCondition[];
   /** Art. 46 safeguards signed or approved for this recipient. */
   readonly safeguards?: readonly GdprSafeguard[];
   /** Art. 49 derogations whose conditions the controller has established for this transfer. */
   readonly derogations?: readonly Art49Derogation[];
+  /**
+   * Whether the transfer is occasional (not in the regular course of business, not systematic):
+   * without it, Art. 49(1)(a)–(c), (e) and the second subparagraph are not available.
+   * @default false
+   */
+  readonly occasional?: boolean;
+  /** The day the transfer happens (YYYY-MM-DD): a decision with a sunset no longer covers it after its last day. */
+  readonly on?: string;
 }
+
+/** A transfer to a third country (ISO 3166-1 alpha-2) or to an international organisation. */
+export type GdprTransferInput = GdprTransferFacts &
+  (
+    | { readonly destinationCountry: string; readonly destinationOrganisation?: undefined }
+    | { readonly destinationOrganisation: InternationalOrganisation; readonly destinationCountry?: string }
+  );
 
 export interface GdprReason {
   readonly provision: string;
@@ -127,31 +124,22 @@ export interface GdprAssessment {
   readonly reasons: readonly GdprReason[];
   /** What to check or add before relying on the mechanism. */
   readonly cautions: readonly string[];
-  readonly adequacyDecision?: AdequacyDecision;
+  readonly adequacyDecision?: AdequacyDecision | OrganisationAdequacyDecision;
 }
 
 export function isEea(country: string): boolean {
   return EEA_COUNTRIES.includes(country);
 }
 
-export function adequacyDecisionFor(country: string): AdequacyDecision | undefined {
-  return ADEQUACY_DECISIONS.find((d) => d.country === country);
+/** Whether an adequacy decision covers a recipient in this country (see adequacyCoversDestination). */
+export function adequacyCovers(country: string, recipientConditions: readonly RecipientCondition[] = [], on?: string) {
+  return adequacyCoversDestination({ country }, recipientConditions, on);
 }
 
-/** Whether an adequacy decision covers this recipient: the country has one and its condition, if any, is met. */
-export function adequacyCovers(
-  country: string,
-  recipientConditions: readonly RecipientCondition[] = [],
-): { covered: true; decision: AdequacyDecision } | { covered: false; finding: string } {
-  const decision = adequacyDecisionFor(country);
-  if (!decision) return { covered: false, finding: `no adequacy decision covers ${country}` };
-  if (decision.condition && !recipientConditions.includes(decision.condition)) {
-    return {
-      covered: false,
-      finding: `the ${decision.name} decision (${decision.decision}, ${decision.adopted}) covers a recipient only if ${RECIPIENT_CONDITIONS[decision.condition]}; that is not recorded (${decision.condition})`,
-    };
-  }
-  return { covered: true, decision };
+export function destinationOf(input: GdprTransferInput): GdprDestination {
+  return input.destinationOrganisation !== undefined
+    ? { organisation: input.destinationOrganisation, country: input.destinationCountry }
+    : { country: input.destinationCountry };
 }
 
 const ART45 = 'GDPR Art. 45';
@@ -160,25 +148,56 @@ const SCHREMS_II =
 const ART49_RESTRICTIVE =
   'Art. 49 derogations are exceptions to be read restrictively: occasional transfers only, not a standing transfer channel (EDPB Guidelines 2/2018)';
 
+function art49Outcome(input: GdprTransferInput, reasons: GdprReason[]): GdprAssessment | undefined {
+  const derogations = input.derogations ?? [];
+  const usable = derogations.filter((d) => input.occasional === true || !isOccasionalOnly(d));
+  const unusable = derogations.filter((d) => !usable.includes(d));
+  const refused = unusable.map((d) => ({
+    provision: ART49_DEROGATIONS[d],
+    finding: `serves occasional transfers only (${ART49_OCCASIONAL_SOURCE}); this transfer is not recorded as occasional ("occasional": true), so it cannot rely on it`,
+  }));
+  if (usable.length === 0) {
+    reasons.push(...refused);
+    return undefined;
+  }
+  const cautions = [ART49_RESTRICTIVE];
+  if (usable.includes('compelling_legitimate_interests')) {
+    cautions.push(
+      'the compelling-legitimate-interests derogation also requires informing the supervisory authority and the data subject (Art. 49(1), second subparagraph)',
+    );
+  }
+  return {
+    mechanism: 'art49_derogation',
+    allowed: true,
+    reasons: [...reasons, ...refused, ...usable.map((d) => ({ provision: ART49_DEROGATIONS[d], finding: 'relied on for this transfer' }))],
+    cautions,
+  };
+}
+
 export function assessGdprTransfer(input: GdprTransferInput): GdprAssessment {
-  const country = input.destinationCountry;
-  if (isEea(country)) {
+  const destination = destinationOf(input);
+  const where = describeDestination(destination);
+  if (destination.organisation === undefined && isEea(destination.country)) {
     return {
       mechanism: 'not_a_transfer',
       allowed: true,
-      reasons: [{ provision: 'GDPR Art. 44', finding: `${country} applies the GDPR (EU/EEA): Chapter V does not apply` }],
+      reasons: [{ provision: 'GDPR Art. 44', finding: `${destination.country} applies the GDPR (EU/EEA): Chapter V does not apply` }],
       cautions: [],
     };
   }
-  const reasons: GdprReason[] = [];
-  const adequacy = adequacyCovers(country, input.recipientConditions);
+  const reasons: GdprReason[] =
+    destination.organisation === undefined
+      ? []
+      : [{ provision: 'GDPR Art. 44, Art. 4(26)', finding: `${where} is an international organisation: Chapter V applies wherever its seat is` }];
+  const adequacy = adequacyCoversDestination(destination, input.recipientConditions, input.on);
   if (adequacy.covered) {
     const { decision } = adequacy;
     const condition = decision.condition ? `; ${RECIPIENT_CONDITIONS[decision.condition]}` : '';
+    const until = decision.validUntil ? `, applies until ${decision.validUntil}` : '';
     return {
       mechanism: 'adequacy',
       allowed: true,
-      reasons: [{ provision: ART45, finding: `${decision.name}: ${decision.decision} of ${decision.adopted}${condition}` }],
+      reasons: [...reasons, { provision: ART45, finding: `${decision.name}: ${decision.decision} of ${decision.adopted}${until}${condition}` }],
       cautions: decision.caution ? [decision.caution] : [],
       adequacyDecision: decision,
     };
@@ -189,41 +208,25 @@ export function assessGdprTransfer(input: GdprTransferInput): GdprAssessment {
   const safeguard = (['bcr', 'scc'] as const).find((s) => safeguards.includes(s));
   if (safeguard) {
     const cautions = [SCHREMS_II];
-    if (country === 'US') {
+    if (destination.country === 'US') {
       cautions.push('US providers can be compelled to disclose data they hold wherever it is stored (CLOUD Act): prefer customer-held keys');
     }
     return {
       mechanism: safeguard,
       allowed: true,
-      reasons: [
-        ...reasons,
-        ...safeguards.map((s) => ({ provision: GDPR_SAFEGUARDS[s], finding: `in place for the recipient in ${country}` })),
-      ],
+      reasons: [...reasons, ...safeguards.map((s) => ({ provision: GDPR_SAFEGUARDS[s], finding: `in place for the recipient in ${where}` }))],
       cautions,
     };
   }
   reasons.push({ provision: 'GDPR Art. 46', finding: 'no appropriate safeguard (SCCs, BCRs) is recorded' });
 
-  const derogations = input.derogations ?? [];
-  if (derogations.length > 0) {
-    const cautions = [ART49_RESTRICTIVE];
-    if (derogations.includes('compelling_legitimate_interests')) {
-      cautions.push(
-        'the compelling-legitimate-interests derogation also requires informing the supervisory authority and the data subject (Art. 49(1), second subparagraph)',
-      );
-    }
-    return {
-      mechanism: 'art49_derogation',
-      allowed: true,
-      reasons: [...reasons, ...derogations.map((d) => ({ provision: ART49_DEROGATIONS[d], finding: 'relied on for this transfer' }))],
-      cautions,
-    };
-  }
-  reasons.push({ provision: 'GDPR Art. 49', finding: 'no derogation for a specific situation is recorded' });
+  const derogation = art49Outcome(input, reasons);
+  if (derogation) return derogation;
+  if ((input.derogations ?? []).length === 0) reasons.push({ provision: 'GDPR Art. 49', finding: 'no derogation for a specific situation is recorded' });
   return {
     mechanism: 'none',
     allowed: false,
-    reasons: [...reasons, { provision: 'GDPR Art. 44', finding: `no Chapter V tool applies: the transfer to ${country} is not allowed` }],
+    reasons: [...reasons, { provision: 'GDPR Art. 44', finding: `no Chapter V tool applies: the transfer to ${where} is not allowed` }],
     cautions: [],
   };
 }

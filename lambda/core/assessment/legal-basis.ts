@@ -1,46 +1,42 @@
 /**
- * Does a transfer rule's declared `legalBasis` fit its purpose, its destination and this year's
- * headcounts? Refusing a rule whose basis does not fit is how a transfer the law no longer allows is
- * stopped at synth (and by `residency assess --rule`) rather than found by a regulator.
+ * Does a transfer rule's declared `legalBasis` fit its origin, its purpose, its destination and this
+ * year's headcounts? Refusing a rule whose basis does not fit is how a transfer the law no longer
+ * allows is stopped at synth (and by `residency assess --rule`) rather than found by a regulator.
+ *
+ * Three regimes, one family of bases each, chosen by where the data comes from: mainland China
+ * (`cac_*`: PIPL Art. 38 and the CAC Provisions 2024), the EU/EEA (`gdpr_*`: GDPR Chapter V) and
+ * Singapore (`pdpa_*`: PDPA s. 26 and PDP Regulations 2021 regs 10–12). A basis of another family
+ * is refused: GDPR bases do not move Singapore-origin data.
  *
  * Works on a minimal structural view of a rule so it does not depend on the rule schema; that
  * schema imports LEGAL_BASES from here. Fails closed: a basis that needs facts (headcounts, a
  * recipient's certification) is refused when they are not supplied.
  */
-import { assessCac, formatCount, mechanismRank, type CacAssessmentInput } from './cac';
-import {
-  ART49_DEROGATIONS,
-  GDPR_SAFEGUARDS,
-  adequacyCovers,
-  adequacyDecisionFor,
-  isEea,
-  type Art49Derogation,
-  type RecipientCondition,
-} from './gdpr';
-import { EXEMPTION_PROVISIONS, exemptionOf, isPurpose, PURPOSE_NAMES, type CacExemption, type Purpose } from './purposes';
+import type { RecipientCondition } from './adequacy';
+import type { CacAssessmentInput } from './cac';
+import { CAC_BASIS_PROVISIONS, checkCacBasis, type CacBasis } from './legal-basis-cac';
+import { checkGdprBasis, GDPR_BASIS_PROVISIONS, type GdprBasis } from './legal-basis-gdpr';
+import { isEea } from './gdpr';
+import { contractNecessityProblem, PDPA_MECHANISMS } from './pdpa';
+import { isPurpose, PURPOSE_NAMES, type Purpose } from './purposes';
 import { isVocabularyName, vocabularyNames } from './vocabulary';
+
+/** The PDPA bases a rule may declare (Singapore-origin data), with the provision each rests on. */
+export const PDPA_BASIS_PROVISIONS = {
+  pdpa_contract: PDPA_MECHANISMS.contract,
+  pdpa_bcr: PDPA_MECHANISMS.binding_corporate_rules,
+  pdpa_certification: PDPA_MECHANISMS.specified_certification,
+  pdpa_consent: PDPA_MECHANISMS.consent,
+  pdpa_contract_necessity: PDPA_MECHANISMS.contract_necessity,
+} as const;
+export type PdpaBasis = keyof typeof PDPA_BASIS_PROVISIONS;
 
 /** Every legal basis a transfer rule may declare, with the provision it rests on. */
 export const LEGAL_BASIS_PROVISIONS = {
-  cac_contract_necessity: EXEMPTION_PROVISIONS.contract_necessity.provision,
-  cac_hr_management: EXEMPTION_PROVISIONS.hr_management.provision,
-  cac_emergency: EXEMPTION_PROVISIONS.emergency.provision,
-  cac_exempt_below_threshold: 'CAC Provisions 2024 Art. 5(4)',
-  cac_standard_contract: 'CAC Provisions 2024 Art. 8 (standard contract, filed)',
-  cac_certification: 'CAC Provisions 2024 Art. 8 (personal information protection certification)',
-  cac_security_assessment: 'CAC Provisions 2024 Art. 7',
-  gdpr_adequacy: 'GDPR Art. 45',
-  gdpr_scc: GDPR_SAFEGUARDS.scc,
-  gdpr_bcr: GDPR_SAFEGUARDS.bcr,
-  gdpr_art49_explicit_consent: ART49_DEROGATIONS.explicit_consent,
-  gdpr_art49_contract_performance: ART49_DEROGATIONS.contract_performance,
-  gdpr_art49_contract_in_interest: ART49_DEROGATIONS.contract_in_interest,
-  gdpr_art49_public_interest: ART49_DEROGATIONS.public_interest,
-  gdpr_art49_legal_claims: ART49_DEROGATIONS.legal_claims,
-  gdpr_art49_vital_interests: ART49_DEROGATIONS.vital_interests,
-  gdpr_art49_public_register: ART49_DEROGATIONS.public_register,
-  gdpr_art49_compelling_legitimate_interests: ART49_DEROGATIONS.compelling_legitimate_interests,
-} as const satisfies Record<string, string> & Record<`gdpr_art49_${Art49Derogation}`, string>;
+  ...CAC_BASIS_PROVISIONS,
+  ...GDPR_BASIS_PROVISIONS,
+  ...PDPA_BASIS_PROVISIONS,
+} as const;
 
 export type LegalBasis = keyof typeof LEGAL_BASIS_PROVISIONS;
 
@@ -50,102 +46,71 @@ export function isLegalBasis(name: string): name is LegalBasis {
   return isVocabularyName(LEGAL_BASIS_PROVISIONS, name);
 }
 
+/** Where the personal data comes from, which decides the regime (and the family of bases) that governs its transfer. */
+export type TransferOrigin = 'CN' | 'EU' | 'SG';
+
+export const ORIGIN_REGIMES: Readonly<Record<TransferOrigin, { readonly prefix: string; readonly regime: string }>> = {
+  CN: { prefix: 'cac_', regime: 'PIPL Art. 38 and the CAC Provisions 2024 (mainland China)' },
+  EU: { prefix: 'gdpr_', regime: 'GDPR Chapter V, Art. 44–49 (EU/EEA)' },
+  SG: { prefix: 'pdpa_', regime: "the PDPA's Transfer Limitation Obligation, PDPA s. 26 and PDP Regulations 2021 regs 10–12 (Singapore)" },
+};
+
+/** The regime of data whose home is this ISO country, or undefined when none is modelled. */
+export function originOfCountry(country: string): TransferOrigin | undefined {
+  if (country === 'CN') return 'CN';
+  if (country === 'SG') return 'SG';
+  return isEea(country) ? 'EU' : undefined;
+}
+
+/** The origin a basis belongs to, by its family. */
+export function originOfBasis(basis: LegalBasis): TransferOrigin {
+  return basis.startsWith('cac_') ? 'CN' : basis.startsWith('pdpa_') ? 'SG' : 'EU';
+}
+
+export function basesFor(origin: TransferOrigin): LegalBasis[] {
+  return LEGAL_BASES.filter((b) => originOfBasis(b) === origin);
+}
+
 /** The least a rule must say for its basis to be checked. */
 export interface RuleForLegalBasis {
   readonly id: string;
   readonly purpose: string;
   readonly legalBasis: string;
-  readonly destination: { readonly country: string };
+  readonly destination: { readonly country: string; readonly internationalOrganisation?: string };
+  /** Marks a rule written for an occasional transfer (GDPR Art. 49(1)(a)–(c), (e)): valid for a short window only. */
+  readonly occasional?: boolean;
+  readonly validFrom?: string;
+  readonly validUntil?: string;
 }
 
 /** What the check compares the rule with. */
 export interface LegalBasisFacts {
+  /**
+   * Where the data comes from: a basis of another regime's family is refused.
+   * @default - not checked (the caller decides the regime)
+   */
+  readonly origin?: TransferOrigin;
   /** The exporter's flows this year (as for `assessCac`): needed by every `cac_*` basis. */
   readonly cac?: CacAssessmentInput;
   /** Recorded facts about the recipient that a partial adequacy decision needs (e.g. DPF certification). */
   readonly gdprRecipientConditions?: readonly RecipientCondition[];
+  /** The day checked (YYYY-MM-DD): an adequacy decision with a sunset no longer covers a later day. */
+  readonly on?: string;
 }
 
 export type LegalBasisCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 const OK: LegalBasisCheck = { ok: true };
 
-const EXEMPTION_BASES: Partial<Record<LegalBasis, CacExemption>> = {
-  cac_contract_necessity: 'contract_necessity',
-  cac_hr_management: 'hr_management',
-  cac_emergency: 'emergency',
-};
-
-function purposesWith(exemption: CacExemption): string {
-  return PURPOSE_NAMES.filter((p) => exemptionOf(p) === exemption).join(', ');
+function originProblem(basis: LegalBasis, origin: TransferOrigin | undefined): string | undefined {
+  if (origin === undefined || originOfBasis(basis) === origin) return undefined;
+  const data = origin === 'SG' ? 'Singapore-origin personal data' : origin === 'CN' ? 'personal information from mainland China' : 'EU/EEA-origin personal data';
+  return `${data} leaves under ${ORIGIN_REGIMES[origin].regime}, not under ${ORIGIN_REGIMES[originOfBasis(basis)].regime}: declare one of ${basesFor(origin).join(', ')}`;
 }
 
-function checkCac(basis: LegalBasis, purpose: Purpose, cac: CacAssessmentInput | undefined): string | undefined {
-  if (!cac) return 'a cac_* basis is checked against the exporter\'s flows this year, and none were supplied';
-  const ownFlows = cac.flows.filter((flow) => flow.purpose === purpose);
-  if (ownFlows.length === 0) {
-    return `the flows supplied have no flow for purpose "${purpose}": this rule's transfers would go uncounted`;
-  }
-  if (basis === 'cac_security_assessment') return undefined;
-  if (ownFlows.some((flow) => flow.importantData)) {
-    return `purpose "${purpose}" carries important data: only cac_security_assessment fits (CAC Provisions 2024 Art. 7; the Art. 5 exemptions cover personal information only)`;
-  }
-  const exemption = EXEMPTION_BASES[basis];
-  if (exemption) {
-    return exemptionOf(purpose) === exemption
-      ? undefined
-      : `${EXEMPTION_PROVISIONS[exemption].provision} covers only transfers ${EXEMPTION_PROVISIONS[exemption].requirement}; purpose "${purpose}" is not one (fitting purposes: ${purposesWith(exemption)})`;
-  }
-  if (exemptionOf(purpose) !== null) return undefined; // exempt purpose: any counted-flow basis over-complies
-  if (cac.ciio) {
-    return 'the exporter is a CIIO: any non-exempt personal information needs cac_security_assessment (CAC Provisions 2024 Art. 7(1))';
-  }
-  const assessment = assessCac(cac);
-  const required = assessment.personalInformationMechanism;
-  const counts = `${formatCount(assessment.counted.personal)} non-sensitive and ${formatCount(assessment.counted.sensitive)} sensitive individuals counted this year`;
-  if (basis === 'cac_exempt_below_threshold' && required !== 'exempt') {
-    return `the Art. 5(4) exemption holds only below 100,000 non-sensitive and with no sensitive individuals; ${counts} require ${required}`;
-  }
-  if (mechanismRank(required) > mechanismRank('standard_contract_or_certification')) {
-    return `${counts} require a security assessment (CAC Provisions 2024 Art. 7(2)): ${basis} is no longer sufficient`;
-  }
-  return undefined;
-}
-
-function art49Derogation(basis: LegalBasis): Art49Derogation | undefined {
-  const prefix = 'gdpr_art49_';
-  if (!basis.startsWith(prefix)) return undefined;
-  const name = basis.slice(prefix.length);
-  return isVocabularyName(ART49_DEROGATIONS, name) ? name : undefined;
-}
-
-function checkGdpr(
-  basis: LegalBasis,
-  purpose: Purpose,
-  country: string,
-  recipientConditions: readonly RecipientCondition[],
-): string | undefined {
-  if (isEea(country)) return undefined; // GDPR applies at the destination: no Chapter V tool is needed.
-  if (basis === 'gdpr_adequacy') {
-    const adequacy = adequacyCovers(country, recipientConditions);
-    return adequacy.covered ? undefined : `GDPR Art. 45: ${adequacy.finding}`;
-  }
-  const derogation = art49Derogation(basis);
-  if (!derogation) return undefined; // SCCs and BCRs can serve any third country.
-  const decision = adequacyDecisionFor(country);
-  if (decision && (!decision.condition || recipientConditions.includes(decision.condition))) {
-    return `Art. 49 applies only in the absence of an adequacy decision or safeguards; ${decision.name} has ${decision.decision}: declare gdpr_adequacy`;
-  }
-  if (derogation === 'compelling_legitimate_interests') {
-    return 'the Art. 49(1) second-subparagraph derogation covers only transfers that are not repetitive; a standing transfer rule is repetitive';
-  }
-  if (derogation === 'contract_performance' && exemptionOf(purpose) !== 'contract_necessity') {
-    return `Art. 49(1)(b) needs the transfer to be necessary for a contract with the data subject; purpose "${purpose}" is not (fitting purposes: ${purposesWith('contract_necessity')})`;
-  }
-  if (derogation === 'vital_interests' && exemptionOf(purpose) !== 'emergency') {
-    return `Art. 49(1)(f) covers vital interests only; purpose "${purpose}" is not an emergency`;
-  }
-  return undefined;
+function checkPdpaBasis(basis: PdpaBasis, purpose: Purpose, country: string): string | undefined {
+  if (country === 'SG') return undefined; // not a transfer outside Singapore
+  return basis === 'pdpa_contract_necessity' ? contractNecessityProblem(purpose) : undefined;
 }
 
 /** Whether the rule's declared legal basis fits; when not, the reason names the rule, the basis and the provision. */
@@ -154,11 +119,15 @@ export function checkLegalBasis(rule: RuleForLegalBasis, facts: LegalBasisFacts 
     ok: false,
     reason: `rule "${rule.id}": legalBasis "${rule.legalBasis}" does not fit: ${why}`,
   });
-  if (!isLegalBasis(rule.legalBasis)) return refuse(`it is not a known legal basis (known: ${LEGAL_BASES.join(', ')})`);
+  const basis = rule.legalBasis;
+  if (!isLegalBasis(basis)) return refuse(`it is not a known legal basis (known: ${LEGAL_BASES.join(', ')})`);
   if (!isPurpose(rule.purpose)) return refuse(`purpose "${rule.purpose}" is not a known purpose (known: ${PURPOSE_NAMES.join(', ')})`);
-  const why = rule.legalBasis.startsWith('cac_')
-    ? checkCac(rule.legalBasis, rule.purpose, facts.cac)
-    : checkGdpr(rule.legalBasis, rule.purpose, rule.destination.country, facts.gdprRecipientConditions ?? []);
+  const why =
+    originProblem(basis, facts.origin) ??
+    (originOfBasis(basis) === 'CN'
+      ? checkCacBasis(basis as CacBasis, rule.purpose, facts.cac)
+      : originOfBasis(basis) === 'SG'
+        ? checkPdpaBasis(basis as PdpaBasis, rule.purpose, rule.destination.country)
+        : checkGdprBasis(basis as GdprBasis, rule.purpose, rule, { recipientConditions: facts.gdprRecipientConditions ?? [], on: facts.on }));
   return why === undefined ? OK : refuse(why);
 }
-

@@ -68,7 +68,10 @@ export function cardDigitsOf(value: string): string | undefined {
   return ONLY_DIGITS.test(digits) && isBankCardDigits(digits) ? digits : undefined;
 }
 
-/** PCI DSS 3.4.1 display: at most the BIN (first 6) and the last 4 digits; the rest masked. */
+/**
+ * Truncation for a PAN that is stored or sent (PCI DSS 4.0.1 Req. 3.5.1): at most the BIN (first 6)
+ * and the last 4 digits; the rest masked. (Req. 3.4.1, the same limit for display, is about screens.)
+ */
 export function maskPanDigits(digits: string): string {
   return digits.slice(0, 6) + '*'.repeat(digits.length - 10) + digits.slice(-4);
 }

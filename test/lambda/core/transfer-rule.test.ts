@@ -82,3 +82,26 @@ describe('transfer rules', () => {
     expect(published).toEqual(transferRuleJsonSchema());
   });
 });
+
+describe('transfer rules: the keys behind the legal basis (instruments, recipient role, occasional, international organisation)', () => {
+  test('are optional, and kept as written', () => {
+    const rule = loadTransferRule(
+      { ...exampleRuleJson(), instruments: ['pia-1', 'scc-2'], recipientRole: 'processor', occasional: true, destination: { region: 'eu-central-1', country: 'DE', recipient: 'EPO', internationalOrganisation: 'european_patent_organisation' } },
+      'x',
+      IN_FORCE,
+    );
+    expect(rule).toMatchObject({ instruments: ['pia-1', 'scc-2'], recipientRole: 'processor', occasional: true, destination: { internationalOrganisation: 'european_patent_organisation' } });
+    const plain = loadTransferRule({ ...exampleRuleJson(), instruments: undefined }, 'x', IN_FORCE);
+    expect(plain.recipientRole).toBeUndefined();
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an instrument id twice', { instruments: ['pia-1', 'pia-1'] }, /key instruments: value \["pia-1","pia-1"\]: expected each instrument id once/],
+    ['an instrument id with spaces', { instruments: ['PIA 1'] }, /key instruments\.0: value "PIA 1": expected an instrument id/],
+    ['an unknown recipient role', { recipientRole: 'joint' }, /key recipientRole: value "joint": expected one of controller, processor/],
+    ['occasional as text', { occasional: 'yes' }, /key occasional: value "yes": expected true or false/],
+    ['an unknown international organisation', { destination: { region: 'ap-southeast-1', country: 'SG', recipient: 'X', internationalOrganisation: 'un' } }, /key destination\.internationalOrganisation: value "un": expected one of european_patent_organisation/],
+  ])('refuses %s, naming the key and the value', (_label, patch, message) => {
+    expect(problemsOf({ ...exampleRuleJson(), ...patch }).join('\n')).toMatch(message);
+  });
+});

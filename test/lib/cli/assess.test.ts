@@ -86,7 +86,7 @@ describe('assess --in: bad input is refused with the field and value (exit 2)', 
     ['year before the Provisions', cn([marketing(1)], { year: 2023 }), /year: got 2023; must be 2024 or later/],
     ['missing ciio', { jurisdiction: 'CN', year: 2026, flows: [marketing(1)] }, /ciio: got nothing \(missing\)/],
     ['no flows', cn([]), /flows: got \[\]; must list at least one flow/],
-    ['unknown jurisdiction', { jurisdiction: 'SG' }, /jurisdiction: got "SG"; must be "CN"/],
+    ['unknown jurisdiction', { jurisdiction: 'US' }, /jurisdiction: got "US"; must be "CN" \(CAC Provisions 2024\), "EU" \(GDPR Chapter V\) or "SG" \(PDPA s\. 26\)/],
     ['not an object', [1, 2], /\(root\): got \[1,2\]; must be a JSON object/],
     ['not JSON', '{ "jurisdiction": ', /not valid JSON/],
   ])('%s', async (_label, content, message) => {
@@ -227,5 +227,73 @@ describe('docs/assessment.md', () => {
   test('the rule example shows what the command prints today', async () => {
     const { stdout } = await cli(['--rule', join(root, 'docs/examples/rule-sg-marketing.json'), '--in', join(root, 'docs/examples/marketing-analytics.json')]);
     expect(doc).toContain(stdout.trimEnd());
+  });
+});
+
+describe('assess: Singapore (PDPA), Brazil, international organisations, occasional transfers', () => {
+  test.each<[string, Record<string, unknown>, number, string]>([
+    ['SG with a contract', { jurisdiction: 'SG', destination: { country: 'US' }, mechanisms: ['contract'] }, 0, 'contract'],
+    ['SG with nothing', { jurisdiction: 'SG', destination: { country: 'US' } }, 1, 'none'],
+    ['EU to Brazil', { jurisdiction: 'EU', destination: { country: 'BR' } }, 0, 'adequacy'],
+    ['EU to the European Patent Organisation', { jurisdiction: 'EU', destination: { internationalOrganisation: 'european_patent_organisation' } }, 0, 'adequacy'],
+    ['EU, Art. 49(1)(b) for a regular transfer', { jurisdiction: 'EU', destination: { country: 'SG' }, derogations: ['contract_performance'] }, 1, 'none'],
+    ['EU, Art. 49(1)(b) for an occasional transfer', { jurisdiction: 'EU', destination: { country: 'SG' }, derogations: ['contract_performance'], occasional: true }, 0, 'art49_derogation'],
+  ])('%s exits %i (%s)', async (_label, input, code, mechanism) => {
+    const result = await cli(['--in', file(input)]);
+    expect(result.code).toBe(code);
+    expect(JSON.parse(result.stdout)).toMatchObject({ mechanism });
+  });
+
+  test('an EU destination must name a country or an international organisation', async () => {
+    await expect(cli(['--in', file({ jurisdiction: 'EU', destination: {} })])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/must name a country or an internationalOrganisation/) });
+  });
+});
+
+describe('assess --rule: the transfer-instrument register', () => {
+  const root = resolve(__dirname, '../../..');
+  const sgInput = (country: string) => file({ jurisdiction: 'SG', destination: { country }, mechanisms: ['contract'] });
+
+  test('a shipped sg-home rule fits, its register found next to it and cited in the memo', async () => {
+    const rulePath = join(root, 'rules/sg-home/us-chargebacks.json');
+    const json = await cli(['--rule', rulePath, '--in', sgInput('US'), '--date', '2026-06-01']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ fits: true, instruments: { register: expect.stringMatching(/rules\/sg-home\/instruments\/register\.json$/), problems: [] } });
+    const memo = await cli(['--rule', rulePath, '--in', sgInput('US'), '--date', '2026-06-01', '--format', 'markdown']);
+    expect(memo.stdout).toMatch(/## Transfer instruments/);
+    expect(memo.stdout).toMatch(/\| `pdpa-contract-us-processor` \| PDPA transfer contract; countries: US \| Example Card Processing Inc\. \| PSA-2026-004/);
+    expect(memo.stdout).toMatch(/\| `dpa-us-processor` \| data processing agreement \(DPA\); sub-processors/);
+    expect(memo.stdout).toMatch(/Instruments: complete and in force/);
+  });
+
+  test('a GDPR basis for Singapore-origin data is refused (exit 1) with the PDPA reason', async () => {
+    const r = file({ id: 'us', purpose: 'payment_settlement', legalBasis: 'gdpr_scc', destination: { country: 'US' } });
+    const { code, stdout, stderr } = await cli(['--rule', r, '--in', sgInput('US')]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).reason).toMatch(/Singapore-origin personal data leaves under the PDPA's Transfer Limitation Obligation/);
+    expect(stderr).toMatch(/PDPA s\. 26/);
+  });
+
+  test('an expired instrument makes the rule not fit, naming the register, key and date', async () => {
+    const register = file({ instruments: [{ id: 'pc-1', kind: 'pdpa_contract', recipient: 'Acme Inc.', reference: 'PC-1', signedOn: '2025-01-01', countries: ['US'], expiresOn: '2026-01-31' }] });
+    const r = file({ id: 'us', purpose: 'payment_settlement', legalBasis: 'pdpa_contract', destination: { country: 'US', recipient: 'Acme Inc.' }, instruments: ['pc-1'], validUntil: '2026-12-31' });
+    const { code, stderr } = await cli(['--rule', r, '--in', sgInput('US'), '--register', register, '--date', '2026-06-01']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/key instruments\[0\]\.expiresOn: value "2026-01-31": PDPA transfer contract "pc-1" expired before today \(2026-06-01\)/);
+  });
+
+  test('the CN memo cites the register entries its mechanism rests on', async () => {
+    const register = join(root, 'rules/cn-home/instruments/register.json');
+    const { stdout } = await cli(['--in', join(root, 'assessment/cn-home-2026.json'), '--format', 'markdown', '--register', register, '--date', '2026-06-01']);
+    expect(stdout).toMatch(/## Transfer instruments\n\nFrom register `.*rules\/cn-home\/instruments\/register\.json`/);
+    expect(stdout).toMatch(/\| `pia-sg-settlement-2026` \| personal information protection impact assessment \(PIA\) .* in force; review due 2027-05-18/);
+  });
+
+  test('without a register, the memo says what the mechanism needs', async () => {
+    const { stdout } = await cli(['--in', file(cn([marketing(150_000)])), '--format', 'markdown']);
+    expect(stdout).toMatch(/No transfer-instrument register was given .*CAC standard contract .*personal information outbound transfer certificate/);
+  });
+
+  test('a --register that does not exist is a usage error', async () => {
+    await expect(cli(['--in', file(cn([marketing(1)])), '--register', join(dir, 'missing.json')])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/ENOENT/) });
   });
 });
