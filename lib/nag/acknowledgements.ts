@@ -2,6 +2,7 @@ import { countryOf, partitionOf } from '../../lambda/core/regions';
 import type { ResidencyConfig } from '../config';
 import type { Acknowledgement } from './acknowledgement-register';
 import { guardRuleId } from './guard';
+import { runtimeCheckAcknowledgements } from '../runtime-checks/acknowledgements';
 
 const SECURITY = 'security-engineering';
 const REVIEW_BY = '2027-06-30';
@@ -214,5 +215,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...gatewayAcknowledgements(config),
     ...(config.cloudHsm.enabled ? cloudHsmAcknowledgements() : []),
     ...guardAcknowledgements(config),
+    ...runtimeCheckAcknowledgements(),
   ];
 }
