@@ -1,6 +1,7 @@
 import type { ControlMatrix } from './control-matrix';
 import { dataFlowSvg, escapeHtml, regionLabel, residencyMapSvg } from './diagrams';
 import type { CheckResult, EvidenceModel } from './evidence-model';
+import { runtimeSectionsHtml } from '../runtime-checks/control-proof';
 
 /**
  * The page an auditor opens: self-contained (inline CSS and SVG, no script, a CSP that forbids
@@ -147,6 +148,7 @@ ${
       )}</section>`
     : ''
 }
+${runtimeSectionsHtml(model.canary)}
 ${model.gaps.length > 0 ? `<section id="gaps"><h2>Coverage notes</h2><ul>${model.gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul></section>` : ''}
 </main>
 </body>

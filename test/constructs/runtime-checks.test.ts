@@ -149,7 +149,7 @@ describe('leak canary', () => {
   });
 
   test('refuses a schedule whose look-back leaves objects unsampled', () => {
-    expect(() => new LeakCanary(new Stack(new App(), 'S'), 'C', { ...({} as never), outboundPrefix: 'outbound/', everyMinutes: 120, lookbackHours: 1 } as never)).toThrow(/lookbackHours: got 1/);
+    expect(() => new LeakCanary(new Stack(new App(), 'S'), 'C', { outboundPrefix: 'outbound/', everyMinutes: 120, lookbackHours: 1 } as never)).toThrow(/lookbackHours: got 1/);
   });
 });
 
