@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KNOWN_REGIONS, isKnownRegion, partitionOf, type Partition } from '../lambda/core/regions';
+import { DEFAULT_RUNTIME_CHECKS, runtimeChecksSchema } from './runtime-checks/settings';
 
 /**
  * Data classes of JR/T 0171-2020 (personal financial information):
@@ -131,6 +132,8 @@ export const ResidencyConfigSchema = z
      * Required to approve a rule with a CAC legal basis: the basis is checked against these counts.
      */
     assessmentFile: z.string().min(1).optional(),
+    /** Proof after deploy: AWS Config twins of the CrossBorder rules and the leak canary (lib/runtime-checks/settings.ts). */
+    runtimeChecks: runtimeChecksSchema.default(DEFAULT_RUNTIME_CHECKS),
   })
   .superRefine((cfg, ctx) => {
     cfg.allowedDestinationRegions.forEach((dest, i) => {

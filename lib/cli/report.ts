@@ -4,9 +4,10 @@ import { loadConfig, selectProfile } from '../config';
 import type { Acknowledgement } from '../nag/acknowledgement-register';
 import { acknowledgementsFor } from '../nag/acknowledgements';
 import { EVIDENCE_FILES, writeEvidenceReport } from '../report/write-evidence-report';
+import { readCanaryResults } from '../runtime-checks/control-proof';
 import { CliError, type CliIo } from './io';
 
-const USAGE = `usage: residency report [CLOUD_ASSEMBLY_DIR] [--strict]
+const USAGE = `usage: residency report [CLOUD_ASSEMBLY_DIR] [--strict] [--canary DIR]
 
 Reads a synthesized cloud assembly (default: cdk.out) and writes into it:
   ${EVIDENCE_FILES.sarif}       SARIF 2.1.0 for code-scanning tools
@@ -14,7 +15,9 @@ Reads a synthesized cloud assembly (default: cdk.out) and writes into it:
   ${EVIDENCE_FILES.matrixCsv}    the same, one row per construct, for spreadsheets
   ${EVIDENCE_FILES.html}          the page for auditors
 
-  --strict   exit 1 when an error finding is neither fixed nor acknowledged
+  --strict   exit 1 when an error finding is neither fixed nor acknowledged (or, with --canary, on any canary incident)
+  --canary DIR   a local copy of the leak canary's records (aws s3 sync s3://<evidence bucket>/canary DIR):
+                 their runs and incidents go into the page's "After deploy" section
 `;
 
 /**
@@ -35,17 +38,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  const unknown = args.filter((a) => a.startsWith('-') && a !== '--strict');
+  const canaryAt = args.indexOf('--canary');
+  const canaryDir = canaryAt === -1 ? undefined : args[canaryAt + 1];
+  if (canaryAt !== -1 && (canaryDir === undefined || canaryDir.startsWith('-'))) throw new CliError(`--canary needs a directory\n${USAGE}`, 2);
+  const rest = canaryAt === -1 ? args : args.filter((_, i) => i !== canaryAt && i !== canaryAt + 1);
+  const unknown = rest.filter((a) => a.startsWith('-') && a !== '--strict');
   if (unknown.length > 0) throw new CliError(`unknown option ${unknown.join(', ')}\n${USAGE}`, 2);
-  const positional = args.filter((a) => !a.startsWith('-'));
+  const positional = rest.filter((a) => !a.startsWith('-'));
   if (positional.length > 1) throw new CliError(`expected one cloud assembly directory, got ${positional.length}\n${USAGE}`, 2);
   const dir = path.resolve(positional[0] ?? 'cdk.out');
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
     throw new CliError(`${dir} is not a cloud assembly (no manifest.json); run "npx cdk synth" first`);
   }
+  let canary;
+  if (canaryDir !== undefined) {
+    if (!fs.existsSync(canaryDir) || !fs.statSync(canaryDir).isDirectory()) throw new CliError(`--canary ${canaryDir}: no such directory`);
+    try {
+      canary = readCanaryResults(path.resolve(canaryDir));
+    } catch (err) {
+      throw new CliError(`--canary ${canaryDir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   let summary;
   try {
-    summary = writeEvidenceReport(dir, { register: registerOfProject(process.cwd()) });
+    summary = writeEvidenceReport(dir, { register: registerOfProject(process.cwd()), ...(canary ? { canary } : {}) });
   } catch (err) {
     throw new CliError(`could not build the evidence report from ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -54,8 +70,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `evidence written to ${dir}:`,
       ...summary.files.map((f) => `  ${path.basename(f)}`),
       `${summary.errorFindings} error finding(s), ${summary.warningFindings} warning(s), ${summary.acknowledged} acknowledged, ${summary.passed} passed, ${summary.stale} stale acknowledgement(s)`,
+      ...(canary ? [`leak canary: ${canary.runs.length} run(s), ${canary.incidents.length} incident(s)`] : []),
       '',
     ].join('\n'),
   );
-  return args.includes('--strict') && summary.errorFindings > 0 ? 1 : 0;
+  return rest.includes('--strict') && (summary.errorFindings > 0 || (canary?.incidents.length ?? 0) > 0) ? 1 : 0;
 }

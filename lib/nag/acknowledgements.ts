@@ -3,6 +3,7 @@ import type { ResidencyConfig } from '../config';
 import type { Acknowledgement } from './acknowledgement-register';
 import { guardRuleId } from './guard';
 import { isOffered } from '../availability';
+import { runtimeCheckAcknowledgements } from '../runtime-checks/acknowledgements';
 
 const SECURITY = 'security-engineering';
 const REVIEW_BY = '2027-06-30';
@@ -232,5 +233,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...(config.cloudHsm.enabled ? cloudHsmAcknowledgements() : []),
     ...guardAcknowledgements(config),
     ...defaultSecurityGroupAcknowledgements(config),
+    ...runtimeCheckAcknowledgements(),
   ];
 }

@@ -1,24 +1,16 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { DATA_CLASS_TAG } from './data-classes';
+import { asArray, isJsonObject, tagValue, type JsonObject } from './judgements/values';
+
+export { asArray, isCustomerManagedKeyReference, isJsonObject, isTrue, tagValue, type JsonObject } from './judgements/values';
 
 /**
  * Read-only helpers the CrossBorder rules share: they look at a resource the way CloudFormation
  * will (properties after overrides and tags, tokens resolved to intrinsics), so a rule cannot be
- * fooled by an L2 default or an escape hatch.
+ * fooled by an L2 default or an escape hatch. The pure value helpers live in `judgements/values.ts`,
+ * shared with the runtime (AWS Config) twins of the rules.
  */
-
-export type JsonObject = Record<string, unknown>;
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** A value CloudFormation accepts as "one or many". */
-export function asArray(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 export interface RenderedResource {
   readonly logicalId: string;
@@ -99,15 +91,6 @@ export function resourceInStack(node: IConstruct, logicalId: string): CfnResourc
   return stackResources(node).find((r) => logicalIdOf(r) === logicalId);
 }
 
-/** The value of tag `key` in a rendered `Tags` property (list of {Key, Value} or a plain map). */
-export function tagValue(tags: unknown, key: string): unknown {
-  if (Array.isArray(tags)) {
-    const tag = tags.find((t) => isJsonObject(t) && t.Key === key);
-    return isJsonObject(tag) ? tag.Value : undefined;
-  }
-  return isJsonObject(tags) ? tags[key] : undefined;
-}
-
 /**
  * The `data-class` of a resource. A DynamoDB global table has no tags of its own, only per
  * replica: every replica must agree, otherwise the class is unknown.
@@ -141,13 +124,3 @@ export function findBucket(node: IConstruct, reference: unknown): CfnResource | 
   );
 }
 
-/** True for `true` or `"true"`, the two forms CloudFormation accepts for a boolean. */
-export function isTrue(value: unknown): boolean {
-  return value === true || value === 'true';
-}
-
-/** A KMS key id/ARN/alias that names a customer-managed key, not an AWS managed `alias/aws/...` one. */
-export function isCustomerManagedKeyReference(value: unknown): boolean {
-  if (value === undefined || value === null || value === '') return false;
-  return !(typeof value === 'string' && /(^|:)alias\/aws\//.test(value));
-}

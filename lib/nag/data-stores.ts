@@ -1,18 +1,7 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { appResources, findBucket, isJsonObject, render } from './cfn-view';
 
-/** Resource types that hold data and so need a class and a customer-managed key. */
-export const DATA_STORE_TYPES: readonly string[] = [
-  'AWS::S3::Bucket',
-  'AWS::DynamoDB::Table',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::SQS::Queue',
-  'AWS::SNS::Topic',
-  'AWS::Logs::LogGroup',
-];
-
-/** Resource types that are keys: classified like the data they protect. */
-export const KEY_TYPES: readonly string[] = ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'];
+export { DATA_STORE_TYPES, KEY_TYPES } from './judgements/resource-types';
 
 /**
  * Whether a bucket receives S3 server access logs: it is the `LoggingConfiguration.DestinationBucketName`

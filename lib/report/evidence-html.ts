@@ -2,6 +2,7 @@ import { PCI_DSS_PACK, PCI_DSS_RETIREMENT } from '../compliance/pci-dss-401';
 import type { ControlMatrix } from './control-matrix';
 import { dataFlowSvg, escapeHtml, regionLabel, residencyMapSvg } from './diagrams';
 import type { CheckResult, EvidenceModel } from './evidence-model';
+import { runtimeSectionsHtml } from '../runtime-checks/control-proof';
 
 /**
  * The page an auditor opens: self-contained (inline CSS and SVG, no script, a CSP that forbids
@@ -150,6 +151,7 @@ ${
     : ''
 }
 ${extraSections.join('\n')}
+${runtimeSectionsHtml(model.canary)}
 ${model.gaps.length > 0 ? `<section id="gaps"><h2>Coverage notes</h2><ul>${model.gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul></section>` : ''}
 </main>
 </body>

@@ -73,6 +73,7 @@ export interface EvidenceModel {
   readonly classified: readonly ClassifiedResource[];
   readonly staleAcknowledgements: readonly StaleAcknowledgement[];
   readonly gaps: readonly string[];
+  readonly canary?: import('../runtime-checks/control-proof').CanaryResults;
 }
 
 interface Located {
@@ -111,6 +112,8 @@ export interface EvidenceOptions {
   /** The acknowledgement register, for owners and review dates (templates carry only reasons). */
   readonly register?: readonly Acknowledgement[];
   readonly now?: Date;
+  /** A local copy of the leak canary's records, for the "after deploy" section. */
+  readonly canary?: import('../runtime-checks/control-proof').CanaryResults;
 }
 
 /** Builds the evidence model of the cloud assembly in `assemblyDir`. */
@@ -237,6 +240,7 @@ export function buildEvidenceModel(assemblyDir: string, options: EvidenceOptions
     results: all,
     classified,
     gaps,
+    ...(options.canary ? { canary: options.canary } : {}),
   };
 }
 

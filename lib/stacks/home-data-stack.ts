@@ -20,11 +20,14 @@ import { HeadcountAlarms } from '../constructs/headcount-alarms';
 import { HumanAccess } from '../constructs/human-access';
 import { HUMAN_ACTION_CEILING, HumanPermissions } from '../constructs/human-permissions';
 import { KeyHierarchy } from '../constructs/key-hierarchy';
+import { LeakCanary } from '../constructs/leak-canary';
 import { PrivateNetwork } from '../constructs/private-network';
 import { guardrailRegions, RegionGuardrail } from '../constructs/region-guardrail';
+import { RuntimeChecks } from '../constructs/runtime-checks';
 import { SecurityAlarms } from '../constructs/security-alarms';
 import { TransferDelivery } from '../constructs/transfer-delivery';
-import { RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
+import { OUTBOUND_PREFIX, RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
+import { residencyPolicy } from '../nag/residency-policy';
 
 export interface HomeDataStackProps extends StackProps {
   readonly config: ResidencyConfig;
@@ -72,6 +75,10 @@ export class HomeDataStack extends Stack {
   public readonly gateway: TransferGateway;
   public readonly delivery: TransferDelivery;
   public readonly backfill: BackfillStateMachine;
+  /** AWS Config twins of the CrossBorder rules (proof after deploy). */
+  public readonly runtimeChecks: RuntimeChecks;
+  /** Re-scans recent outbound objects for identifiers that should never leave. */
+  public readonly leakCanary: LeakCanary;
 
   constructor(scope: Construct, id: string, props: HomeDataStackProps) {
     super(scope, id, props);
@@ -242,6 +249,46 @@ export class HomeDataStack extends Stack {
       exporter: `${this.account}/${residency}`,
       ciio: props.ciio ?? false,
       topic: this.securityAlarms.topic,
+    });
+
+    // Proof after deploy: the CrossBorder rules judged again on the live resources (AWS Config), and
+    // the leak canary re-scanning what actually left. Both raise the CIS alarms' topic.
+    const route = { topic: this.securityAlarms.topic, topicKey: this.keys.auditKey };
+    const bucketRegions: Record<string, string> = Object.fromEntries([
+      ...[...this.buckets.values()].map((b) => [b.bucket.bucketName, residency]),
+      ...[this.accessLogs.bucket, this.gateway.outbound.bucket, this.gateway.ledger.store.bucket].map((b) => [b.bucketName, residency]),
+      ...config.allowedDestinationRegions.flatMap((region) => {
+        const name = landingBucketNameFromHome(config, region);
+        return name === undefined ? [] : [[name, region]];
+      }),
+    ]);
+    this.runtimeChecks = new RuntimeChecks(this, 'RuntimeChecks', {
+      policy: residencyPolicy({ homeRegion: config.homeRegion, allowedRegions: [config.homeRegion, ...config.allowedDestinationRegions], maxLogRetentionDays: config.logRetentionDays }),
+      bucketRegions,
+      accessLogTargets: [this.accessLogs.bucket.bucketName],
+      route,
+      auditKey: this.keys.auditKey,
+      environmentKey: this.gateway.outboundKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+      accessLogsBucket: this.accessLogs.bucket,
+      evidenceRetentionDays: config.auditObjectLockDays,
+      configRecorder: config.runtimeChecks.configRecorder,
+    });
+    this.leakCanary = new LeakCanary(this, 'LeakCanary', {
+      outbound: this.gateway.outbound,
+      outboundPrefix: OUTBOUND_PREFIX,
+      results: this.runtimeChecks.evidence,
+      route,
+      network: this.network,
+      environmentKey: this.gateway.outboundKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+      everyMinutes: config.runtimeChecks.canaryEveryMinutes,
+      lookbackHours: config.runtimeChecks.canaryLookbackHours,
+      sampleSize: config.runtimeChecks.canarySampleSize,
     });
 
     // Every table is in an in-region backup plan under its class key; the gateway's bookkeeping

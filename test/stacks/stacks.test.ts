@@ -288,9 +288,10 @@ describe.each(PROFILES)('profile %s', (profile) => {
   });
 });
 
-test.each(PROFILES)('the %s profile stays within the budget of 15 distinct acknowledged rules', (profile) => {
+test.each(PROFILES)('the %s profile stays within the budget of 16 distinct acknowledged rules', (profile) => {
   const rules = new Set(acknowledgementsFor(built[profile].config).map((a) => baseRuleId(a.ruleId)));
-  expect(rules.size).toBeLessThanOrEqual(15);
+  // 16 since issue 14: CT.LAMBDA.PR.2 on the AWS Config invoke permission (SourceAccount is a pseudo parameter at synth).
+  expect(rules.size).toBeLessThanOrEqual(16);
 });
 
 describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {

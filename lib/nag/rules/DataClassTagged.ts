@@ -1,8 +1,8 @@
-import { NagRuleCompliance } from '../cdk-nag-core';
 import { dataClassOf, render } from '../cfn-view';
-import { isKnownDataClass } from '../data-classes';
 import { DATA_STORE_TYPES, KEY_TYPES } from '../data-stores';
+import { judgeDataClassTagged } from '../judgements/classification';
 import { namedAfterFile, type NagRule } from '../nag-rule';
+import { complianceOf } from '../verdict-compliance';
 
 /**
  * Every data store and KMS key carries a `data-class` tag naming a known class (C3, C2, C1 or an
@@ -10,9 +10,7 @@ import { namedAfterFile, type NagRule } from '../nag-rule';
  */
 export default function DataClassTagged(): NagRule {
   return namedAfterFile(__filename, (node) => {
-    if (!DATA_STORE_TYPES.includes(node.cfnResourceType) && !KEY_TYPES.includes(node.cfnResourceType)) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    return isKnownDataClass(dataClassOf(render(node))) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    if (!DATA_STORE_TYPES.includes(node.cfnResourceType) && !KEY_TYPES.includes(node.cfnResourceType)) return complianceOf('NOT_APPLICABLE');
+    return complianceOf(judgeDataClassTagged(node.cfnResourceType, dataClassOf(render(node))));
   });
 }

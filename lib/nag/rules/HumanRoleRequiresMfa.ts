@@ -1,7 +1,8 @@
-import { NagRuleCompliance } from '../cdk-nag-core';
 import { render } from '../cfn-view';
+import { judgeHumanRoleMfa } from '../judgements/mfa';
 import { namedAfterFile, type NagRule } from '../nag-rule';
-import { grantsAction, isAllow, isRolePrincipal, principalsOf, requiresMfa, statementsOf } from '../policy-document';
+import { isRolePrincipal } from '../policy-document';
+import { complianceOf } from '../verdict-compliance';
 
 /**
  * A role people can assume requires MFA: every trust statement that lets an `AWS` principal other
@@ -12,14 +13,9 @@ import { grantsAction, isAllow, isRolePrincipal, principalsOf, requiresMfa, stat
  */
 export default function HumanRoleRequiresMfa(): NagRule {
   return namedAfterFile(__filename, (node) => {
-    if (node.cfnResourceType !== 'AWS::IAM::Role') return NagRuleCompliance.NOT_APPLICABLE;
-    const humanStatements = statementsOf(render(node).properties.AssumeRolePolicyDocument).filter(
-      (statement) =>
-        isAllow(statement) &&
-        grantsAction(statement, 'sts:AssumeRole') &&
-        principalsOf(statement).some((p) => p.kind === '*' || (p.kind === 'AWS' && !isRolePrincipal(node, p.value))),
+    if (node.cfnResourceType !== 'AWS::IAM::Role') return complianceOf('NOT_APPLICABLE');
+    return complianceOf(
+      judgeHumanRoleMfa({ type: node.cfnResourceType, properties: render(node).properties, isRolePrincipal: (value) => isRolePrincipal(node, value) }),
     );
-    if (humanStatements.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    return humanStatements.every(requiresMfa) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   });
 }

@@ -1,7 +1,8 @@
-import { NagRuleCompliance } from '../cdk-nag-core';
 import { render } from '../cfn-view';
+import { judgeLogRetention } from '../judgements/retention';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 import type { ResidencyPolicy } from '../residency-policy';
+import { complianceOf } from '../verdict-compliance';
 
 /**
  * A CloudWatch Logs group sets `RetentionInDays` to at most the ceiling. A missing value means
@@ -9,10 +10,7 @@ import type { ResidencyPolicy } from '../residency-policy';
  */
 export default function LogRetentionCeiling(policy: ResidencyPolicy): NagRule {
   return namedAfterFile(__filename, (node) => {
-    if (node.cfnResourceType !== 'AWS::Logs::LogGroup') return NagRuleCompliance.NOT_APPLICABLE;
-    const days = render(node).properties.RetentionInDays;
-    return typeof days === 'number' && days <= policy.maxLogRetentionDays
-      ? NagRuleCompliance.COMPLIANT
-      : NagRuleCompliance.NON_COMPLIANT;
+    if (node.cfnResourceType !== 'AWS::Logs::LogGroup') return complianceOf('NOT_APPLICABLE');
+    return complianceOf(judgeLogRetention({ type: node.cfnResourceType, properties: render(node).properties }, policy));
   });
 }

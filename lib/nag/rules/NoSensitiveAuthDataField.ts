@@ -1,7 +1,9 @@
-import { NagRuleCompliance } from '../cdk-nag-core';
-import { asArray, isJsonObject, render, type JsonObject } from '../cfn-view';
+import { render } from '../cfn-view';
+import { judgeNoSensitiveAuthField } from '../judgements/schema';
 import { namedAfterFile, type NagRule } from '../nag-rule';
-import { isSensitiveAuthField } from '../sensitive-auth-fields';
+import { complianceOf } from '../verdict-compliance';
+
+const TABLE_TYPES = ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::Glue::Table'];
 
 /**
  * No table declares a field for sensitive authentication data (CVV/CVC/CVN, PIN or PIN block,
@@ -10,44 +12,7 @@ import { isSensitiveAuthField } from '../sensitive-auth-fields';
  */
 export default function NoSensitiveAuthDataField(): NagRule {
   return namedAfterFile(__filename, (node) => {
-    const props = render(node).properties;
-    let names: unknown[];
-    switch (node.cfnResourceType) {
-      case 'AWS::DynamoDB::Table':
-      case 'AWS::DynamoDB::GlobalTable':
-        names = dynamoDbFieldNames(props);
-        break;
-      case 'AWS::Glue::Table':
-        names = glueColumnNames(props);
-        break;
-      default:
-        return NagRuleCompliance.NOT_APPLICABLE;
-    }
-    return names.some((name) => typeof name === 'string' && isSensitiveAuthField(name))
-      ? NagRuleCompliance.NON_COMPLIANT
-      : NagRuleCompliance.COMPLIANT;
+    if (!TABLE_TYPES.includes(node.cfnResourceType)) return complianceOf('NOT_APPLICABLE');
+    return complianceOf(judgeNoSensitiveAuthField({ type: node.cfnResourceType, properties: render(node).properties }));
   });
-}
-
-function keyNames(keySchema: unknown): unknown[] {
-  return asArray(keySchema).map((k) => (isJsonObject(k) ? k.AttributeName : undefined));
-}
-
-function dynamoDbFieldNames(props: JsonObject): unknown[] {
-  const indexes = [...asArray(props.GlobalSecondaryIndexes), ...asArray(props.LocalSecondaryIndexes)].filter(isJsonObject);
-  return [
-    ...asArray(props.AttributeDefinitions).map((d) => (isJsonObject(d) ? d.AttributeName : undefined)),
-    ...keyNames(props.KeySchema),
-    ...indexes.flatMap((index) => [
-      index.IndexName,
-      ...keyNames(index.KeySchema),
-      ...(isJsonObject(index.Projection) ? asArray(index.Projection.NonKeyAttributes) : []),
-    ]),
-  ];
-}
-
-function glueColumnNames(props: JsonObject): unknown[] {
-  const input = isJsonObject(props.TableInput) ? props.TableInput : {};
-  const descriptor = isJsonObject(input.StorageDescriptor) ? input.StorageDescriptor : {};
-  return [...asArray(descriptor.Columns), ...asArray(input.PartitionKeys)].map((c) => (isJsonObject(c) ? c.Name : undefined));
 }
