@@ -233,6 +233,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...(config.cloudHsm.enabled ? cloudHsmAcknowledgements() : []),
     ...guardAcknowledgements(config),
     ...defaultSecurityGroupAcknowledgements(config),
-    ...runtimeCheckAcknowledgements(),
+    ...runtimeCheckAcknowledgements(config),
   ];
 }

@@ -1,5 +1,7 @@
 import type { Acknowledgement } from '../nag/acknowledgement-register';
 import { guardRuleId } from '../nag/guard';
+import { isOffered } from '../availability';
+import type { ResidencyConfig } from '../config';
 
 const SECURITY = 'security-engineering';
 const REVIEW_BY = '2027-06-30';
@@ -31,7 +33,7 @@ const PREFIX_SCOPED =
 const SCHEDULE_INVOKE = 'EventBridge Scheduler invokes the leak canary function, any version of it.';
 
 /** Acknowledgements of the runtime checks (issue 14): AWS Config twins and the leak canary. */
-export function runtimeCheckAcknowledgements(): Acknowledgement[] {
+export function runtimeCheckAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   const policy = (role: string) => `${role}/Role/Permissions/Resource`;
   return [
     ...['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'].flatMap((pack) => [
@@ -46,6 +48,9 @@ export function runtimeCheckAcknowledgements(): Acknowledgement[] {
     ...['canary/incidents/*', 'canary/runs/*'].map((prefix) =>
       ack(`AwsSolutions-IAM5[Resource::<{logical:RuntimeChecks/Evidence/Bucket/Resource}.Arn>/${prefix}]`, policy(CANARY), PREFIX_SCOPED),
     ),
-    ack('AwsSolutions-IAM5[Resource::<{logical:LeakCanary/Canary/Function/Resource}.Arn>:*]', 'LeakCanary/ScheduleRole/Permissions/Resource', SCHEDULE_INVOKE),
+    // The Scheduler's role exists only where EventBridge Scheduler runs the canary (see LeakCanary).
+    ...(isOffered('AWS::Scheduler::', config.homeRegion)
+      ? [ack('AwsSolutions-IAM5[Resource::<{logical:LeakCanary/Canary/Function/Resource}.Arn>:*]', 'LeakCanary/ScheduleRole/Permissions/Resource', SCHEDULE_INVOKE)]
+      : []),
   ];
 }
