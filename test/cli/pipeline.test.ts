@@ -32,9 +32,12 @@ async function collect(path: string, format: 'jsonl' | 'csv', workers: number, b
   return { outputs, quarantined };
 }
 
+/** A 28-digit trade number, as the rule's pattern wants. */
+const tradeNo = (i: number) => String(2024010122001400000000000000n + BigInt(i));
+
 describe('batch pipeline', () => {
   test('many small batches over two workers come back in input order, with absolute line numbers', async () => {
-    const records = Array.from({ length: 400 }, (_, i) => (i % 37 === 5 ? { card: { cvv: '1' } } : { txn: { tradeNo: `T${i}`, amount: i } }));
+    const records = Array.from({ length: 400 }, (_, i) => (i % 37 === 5 ? { card: { cvv: '1' } } : { txn: { tradeNo: tradeNo(i), amount: i } }));
     const path = dir.file('many.jsonl', jsonl(records));
     const parallel = await collect(path, 'jsonl', 2, 512);
     expect(parallel.outputs.length).toBeGreaterThan(20);
@@ -45,12 +48,12 @@ describe('batch pipeline', () => {
   });
 
   test('CSV batches never cut a quoted field, even when it spans lines and chunks', async () => {
-    const rows = Array.from({ length: 60 }, (_, i) => `T${i},"line one ${i}\nline, two ""quoted"""`);
+    const rows = Array.from({ length: 60 }, (_, i) => `${tradeNo(i)},"line one ${i}\nline, two ""quoted"""`);
     const path = dir.file('quoted.csv', `\uFEFFtxn.tradeNo,memo\n${rows.join('\n')}\n`);
     const result = await collect(path, 'csv', 2, 16);
     expect(result.quarantined).toEqual([]);
     const memos = result.outputs.join('');
-    for (let i = 0; i < 60; i++) expect(memos).toContain(`T${i},"line one ${i}\nline, two ""quoted"""\n`);
+    for (let i = 0; i < 60; i++) expect(memos).toContain(`${tradeNo(i)},"line one ${i}\nline, two ""quoted"""\n`);
   });
 
   test('a CSV header is read apart, BOM removed, and line numbers count it', async () => {
