@@ -9,7 +9,7 @@
  * a rounded double), a boolean as `true`/`false`. Objects never match a shape; arrays are matched
  * element by element by the caller; `null` carries nothing and is not matched.
  */
-import { isNumberValue, numberSource } from './json/json-number';
+import { decimalValueText, isJsonNumber, isNumberValue, numberSource } from './json/json-number';
 
 export const NAMED_SHAPES = ['decimal', 'integer', 'boolean', 'currency', 'date', 'timestamp'] as const;
 export type NamedShape = (typeof NAMED_SHAPES)[number];
@@ -66,28 +66,43 @@ function scalarText(value: unknown): string | undefined {
 }
 
 const DECIMAL = /^-?(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
+/** Up to this many digits in all, a double holds a decimal exactly, and arithmetic can judge it. */
+const EXACT_DOUBLE_DIGITS = 15;
 
 function decimalMatcher(limits: DecimalLimits): ShapeMatcher {
   const maxIntegerDigits = limits.maxIntegerDigits ?? DEFAULT_DECIMAL.maxIntegerDigits;
   const maxFractionDigits = limits.maxFractionDigits ?? DEFAULT_DECIMAL.maxFractionDigits;
-  return (value) => {
-    if (typeof value !== 'string' && !isNumberValue(value)) return false;
-    const match = DECIMAL.exec(scalarText(value) as string);
+  const bound = 10 ** maxIntegerDigits;
+  const scale = 10 ** maxFractionDigits;
+  const textMatches = (text: string): boolean => {
+    const match = DECIMAL.exec(text);
     return match !== null && match[1].length <= maxIntegerDigits && (match[2]?.length ?? 0) <= maxFractionDigits;
+  };
+  return (value) => {
+    if (typeof value === 'number') {
+      // A plain number is its shortest decimal form; judged by arithmetic where that is exact (no string made).
+      if (!Number.isFinite(value) || Math.abs(value) >= bound) return false;
+      if (maxIntegerDigits + maxFractionDigits <= EXACT_DOUBLE_DIGITS) return Math.round(value * scale) / scale === value;
+      return textMatches(decimalValueText(String(value)));
+    }
+    if (isJsonNumber(value)) return textMatches(decimalValueText(value.source));
+    return typeof value === 'string' && textMatches(value);
   };
 }
 
 const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
 function integerMatcher(range: IntegerRange): ShapeMatcher {
-  const min = BigInt(range.min ?? DEFAULT_INTEGER.min);
-  const max = BigInt(range.max ?? DEFAULT_INTEGER.max);
+  const min = range.min ?? DEFAULT_INTEGER.min;
+  const max = range.max ?? DEFAULT_INTEGER.max;
+  const [bigMin, bigMax] = [BigInt(min), BigInt(max)];
   return (value) => {
-    if (typeof value !== 'string' && !isNumberValue(value)) return false;
-    const text = scalarText(value) as string;
-    if (!INTEGER.test(text) || text === '-0') return false;
+    // The bounds are safe integers, so a plain number is judged as it is.
+    if (typeof value === 'number') return Number.isInteger(value) && value >= min && value <= max;
+    const text = isJsonNumber(value) ? decimalValueText(value.source) : typeof value === 'string' ? value : undefined;
+    if (text === undefined || !INTEGER.test(text) || text === '-0') return false;
     const n = BigInt(text);
-    return n >= min && n <= max;
+    return n >= bigMin && n <= bigMax;
   };
 }
 

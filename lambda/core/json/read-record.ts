@@ -12,6 +12,7 @@
  */
 import { errorMessage } from '../errors';
 import { JsonDepthError, JsonSyntaxError, parseExact, type DuplicateKey } from './exact-parser';
+import { roundTrips } from './json-number';
 
 export type JsonRecordRead =
   | {
@@ -24,8 +25,6 @@ export type JsonRecordRead =
   | { readonly ok: false; readonly reason: 'unparseable' | 'too_deep'; readonly detail: string };
 
 const NO_DUPLICATES: readonly DuplicateKey[] = Object.freeze([]);
-/** Integers of up to 15 digits always survive a double (2^53 has 16). */
-const SAFE_INTEGER_DIGITS = 15;
 
 interface LineFacts {
   tooDeep: boolean;
@@ -36,6 +35,32 @@ const facts: LineFacts = { tooDeep: false, members: 0, exact: false };
 
 function isNumberChar(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
+}
+
+/** Significant digits a double gives back unchanged (DBL_DIG). */
+const DOUBLE_DIGITS = 15;
+
+/**
+ * Whether the number literal text[start, end) comes back unchanged from `String(Number(...))`,
+ * decided without converting in the common cases: a plain decimal of at most 15 significant
+ * digits, no trailing zero after the point, and not so small that JavaScript writes it with an
+ * exponent, always does (two such decimals never share a double). Other literals are converted.
+ */
+function literalRoundTrips(text: string, start: number, end: number): boolean {
+  let i = text.charCodeAt(start) === 45 ? start + 1 : start;
+  let significant = 0;
+  let leadingZeros = 0;
+  let point = -1;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) point = i;
+    else if (c < 48 || c > 57) return roundTrips(text.slice(start, end)); // an exponent
+    else if (significant === 0 && c === 48) leadingZeros++;
+    else significant++;
+  }
+  if (point === -1) return significant <= DOUBLE_DIGITS && !(leadingZeros === 1 && significant === 0 && text.charCodeAt(start) === 45);
+  const fractionZeros = leadingZeros - 1; // the zeros after "0." before the first significant digit
+  return significant <= DOUBLE_DIGITS && text.charCodeAt(end - 1) !== 48 && !(significant > 0 && point === start + (text.charCodeAt(start) === 45 ? 2 : 1) && fractionZeros >= 6);
 }
 
 /** Fills `facts` for `text`; stops early at too deep. Malformed text gives partial facts (the parser then refuses it). */
@@ -71,15 +96,9 @@ function measure(text: string, maxDepth: number): void {
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const start = i;
-      let plainInteger = true;
       i++;
-      while (i < length && isNumberChar(text.charCodeAt(i))) {
-        if (text.charCodeAt(i) > 57 || text.charCodeAt(i) < 48) plainInteger = false;
-        i++;
-      }
-      const digits = c === 45 ? i - start - 1 : i - start;
-      const safe = plainInteger && digits <= SAFE_INTEGER_DIGITS && !(c === 45 && text.charCodeAt(start + 1) === 48 && digits === 1);
-      if (!safe && !facts.exact && String(Number(text.slice(start, i))) !== text.slice(start, i)) facts.exact = true;
+      while (i < length && isNumberChar(text.charCodeAt(i))) i++;
+      if (!facts.exact && !literalRoundTrips(text, start, i)) facts.exact = true;
     } else {
       i++;
     }

@@ -7,7 +7,8 @@ import { planWith } from './support';
 
 describe('shapes', () => {
   test.each<[Shape, unknown[], unknown[]]>([
-    ['decimal', [0, 12.5, -3, '1280.50', new JsonNumber('1280.50'), '999999999999999.12345678'], ['1e5', new JsonNumber('1e5'), '12,50', '.5', '1.', '007', '', ' 1', true, {}, [1], '1234567890123456', NaN]],
+    // A number is judged by its value (1e5 is 100000), a string by its text.
+    ['decimal', [0, 12.5, -3, '1280.50', new JsonNumber('1280.50'), new JsonNumber('1e5'), '999999999999999.12345678'], ['1e5', new JsonNumber('1e40'), 0.1 + 0.2, '12,50', '.5', '1.', '007', '', ' 1', true, {}, [1], '1234567890123456', NaN]],
     [{ decimal: { maxIntegerDigits: 6, maxFractionDigits: 2 } }, ['123456.78', 0.5], ['1234567', '1.234', 1.005]],
     ['integer', [0, -5, '42', 999999999999999], ['1.0', 1.5, '-0', '0042', 1000000000000000, new JsonNumber('12345678901234567'), 'x']],
     [{ integer: { min: 0, max: 100 } }, [0, 100, '7'], [-1, 101, '1000']],
