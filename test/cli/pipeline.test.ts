@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseTransferRule } from '../../lambda/core/transfer-rule';
 import type { BatchOutcome, BatchTask } from '../../lib/cli/batch-task';
 import { runPipeline } from '../../lib/cli/pipeline';
-import { openRecordSource } from '../../lib/cli/record-chunks';
+import { LongLineCutter, openRecordSource } from '../../lib/cli/record-chunks';
 import { jsonl, TempDir, TEST_KEY_HEX } from './support';
 
 const rule = parseTransferRule(readFileSync(join(__dirname, '..', '..', 'rules', 'cn-home', 'sg-settlement.json'), 'utf8'), 'sg-settlement.json', new Date('2026-06-01'));
@@ -14,22 +14,42 @@ beforeAll(() => {
 });
 afterAll(() => dir.remove());
 
-async function collect(path: string, format: 'jsonl' | 'csv', workers: number, batchBytes: number): Promise<{ outputs: string[]; quarantined: number[] }> {
+async function collect(
+  path: string,
+  format: 'jsonl' | 'csv',
+  workers: number,
+  batchBytes: number,
+): Promise<{ outputs: string[]; quarantined: number[]; reasons: string[]; read: number; written: number; largestBatch: number }> {
   const source = await openRecordSource(path, format, batchBytes);
   const task: BatchTask = { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(TEST_KEY_HEX, 'hex') };
   const outputs: string[] = [];
   const quarantined: number[] = [];
+  const reasons: string[] = [];
+  let [read, written, largestBatch] = [0, 0, 0];
+  const batches = source.batches;
+  const measured = {
+    ...source,
+    batches: (async function* () {
+      for await (const batch of batches) {
+        largestBatch = Math.max(largestBatch, batch.length);
+        yield batch;
+      }
+    })(),
+  };
   await runPipeline({
-    source,
+    source: measured,
     task,
     workers,
     onOutcome: (outcome: BatchOutcome, linesBefore) => {
       if (outcome.kind !== 'desensitize') return;
       outputs.push(Buffer.from(outcome.output).toString('utf8'));
       quarantined.push(...outcome.batch.quarantine.map((q) => linesBefore + q.line));
+      reasons.push(...outcome.batch.quarantine.map((q) => q.reason));
+      read += outcome.batch.read;
+      written += outcome.batch.written;
     },
   });
-  return { outputs, quarantined };
+  return { outputs, quarantined, reasons, read, written, largestBatch };
 }
 
 /** A 28-digit trade number, as the rule's pattern wants. */
@@ -63,5 +83,32 @@ describe('batch pipeline', () => {
     const batches: string[] = [];
     for await (const batch of source.batches) batches.push(Buffer.from(batch).toString('utf8'));
     expect(batches).toEqual(['1,2\n']);
+  });
+
+  test('an unclosed CSV quote costs one line, whatever the batch size; every later row is written', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${tradeNo(i)},row ${i}`);
+    rows[3] = `${tradeNo(3)},"opened and never closed`;
+    const path = dir.file('unclosed.csv', `txn.tradeNo,memo\n${rows.join('\n')}\n`);
+    for (const batchBytes of [7, 64, 1 << 20]) {
+      const result = await collect(path, 'csv', 2, batchBytes);
+      expect(result.quarantined).toEqual([5]);
+      expect(result).toMatchObject({ read: 200, written: 199 });
+    }
+  });
+
+  test('a line of many megabytes is quarantined on its own line, and never held in memory whole', async () => {
+    const records = [{ memo: 'before' }, { memo: 'x'.repeat(3 << 20) }, { memo: 'after' }];
+    const path = dir.file('long.jsonl', jsonl(records));
+    const result = await collect(path, 'jsonl', 1, 1 << 16);
+    expect(result).toMatchObject({ read: 3, written: 2, quarantined: [2], reasons: ['too_long'] });
+    expect(result.largestBatch).toBeLessThan((1 << 20) + (1 << 17));
+  });
+});
+
+describe('LongLineCutter', () => {
+  test('cuts every line to limit + 1 bytes across chunks, keeping newlines and short lines whole', () => {
+    const cutter = new LongLineCutter(4);
+    const chunks = ['ab\nabcdefgh', 'ijk\nxy', 'z\n', 'abcdef'].map((c) => Buffer.from(c));
+    expect(chunks.map((chunk) => cutter.cut(chunk).toString()).join('')).toBe('ab\nabcde\nxyz\nabcde');
   });
 });
