@@ -18,6 +18,8 @@ import {
   type CnAssessmentInput,
   type EuTransferInput,
 } from '../../lambda/core/assessment/schema';
+import { describeShape } from '../../lambda/core/shapes';
+import { loadTransferRule, TransferRuleError, type TransferRule } from '../../lambda/core/transfer-rule';
 import { describeIssue } from '../config';
 import { cacMemo, gdprMemo } from './assess-memo';
 import { CliError, type CliIo } from './io';
@@ -27,7 +29,8 @@ const USAGE = `usage: residency assess --in FILE [--format json|markdown] [--dat
 
   --in FILE       the year's flows: {"jurisdiction":"CN","year":2026,"ciio":false,"flows":[{"purpose":"marketing_analytics","personal":150000,"sensitive":0,"importantData":false}]}
                   or an EU transfer: {"jurisdiction":"EU","destination":{"country":"US","recipientConditions":["us_dpf_certified"]},"safeguards":["scc"],"derogations":[]}
-  --rule FILE     a transfer rule (id, purpose, legalBasis, destination.country): check that its legalBasis fits --in
+  --rule FILE     a transfer rule (id, purpose, legalBasis, destination.country): check that its legalBasis fits --in;
+                  a whole rule (with fields) is validated too, and the fields that leave are listed with their shapes
   --format        json (default) or markdown (the memo to file)
   --date          the memo's date (default: today, UTC)
 
@@ -90,8 +93,7 @@ function readJson(flag: string, path: string): unknown {
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, flag: string, path: string): T {
-  const raw = readJson(flag, path);
+function parseWith<T>(schema: z.ZodType<T>, flag: string, path: string, raw = readJson(flag, path)): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new CliError(`${flag} ${path}: ${parsed.error.issues.map((issue) => describeIssue(issue, raw)).join('; ')}`, BAD_INPUT);
@@ -129,8 +131,46 @@ function assessEu(input: EuTransferInput, options: Options, io: CliIo): number {
   return result.allowed ? 0 : REFUSED;
 }
 
+/** One field a rule lets leave, as the memo lists it. */
+interface LeavingField {
+  readonly field: string;
+  readonly transform: string;
+  readonly shape?: string;
+  readonly onMismatch?: string;
+}
+
+/**
+ * A whole rule (one whose `fields` map paths to transforms) is validated as the gateway would (bare `keep`, unsafe patterns and
+ * every other schema problem refused), with its validity dates left to the gateway: it is the legal
+ * basis that is assessed here. Returns what leaves, or undefined for a legal-basis-only excerpt.
+ */
+function leavingFields(raw: unknown, path: string): { fields: LeavingField[]; otherFields: string } | undefined {
+  const declared = typeof raw === 'object' && raw !== null && 'fields' in raw ? raw.fields : undefined;
+  if (typeof declared !== 'object' || declared === null || Array.isArray(declared)) return undefined;
+  const validFrom = (raw as { validFrom?: unknown }).validFrom;
+  const inside = typeof validFrom === 'string' && !Number.isNaN(Date.parse(validFrom)) ? new Date(`${validFrom}T00:00:00Z`) : new Date();
+  let rule: TransferRule;
+  try {
+    rule = loadTransferRule(raw, `--rule ${path}`, inside);
+  } catch (err) {
+    if (err instanceof TransferRuleError) throw new CliError(err.message, BAD_INPUT);
+    throw err;
+  }
+  const fields = Object.entries(rule.fields).map(([field, spec]): LeavingField =>
+    typeof spec === 'string' ? { field, transform: spec } : { field, transform: 'keep', shape: describeShape(spec.keep), onMismatch: spec.onMismatch ?? 'quarantine' },
+  );
+  return { fields, otherFields: rule.otherFields };
+}
+
+function leavingLines(leaving: { fields: readonly LeavingField[]; otherFields: string }): string {
+  const lines = leaving.fields.map((f) => `  - \`${f.field}\`: ${f.transform}${f.shape ? ` (shape: ${f.shape}; a value of another shape: ${f.onMismatch})` : ''}`);
+  return `- What leaves (fields not named: ${leaving.otherFields}):\n${lines.join('\n')}\n`;
+}
+
 function checkRule(input: AssessmentInput, options: Options & { rulePath: string }, io: CliIo): number {
-  const rule = parseWith(RuleForLegalBasisSchema, '--rule', options.rulePath);
+  const raw = readJson('--rule', options.rulePath);
+  const rule = parseWith(RuleForLegalBasisSchema, '--rule', options.rulePath, raw);
+  const leaving = leavingFields(raw, options.rulePath);
   const basisJurisdiction = rule.legalBasis.startsWith('gdpr_') ? 'EU' : rule.legalBasis.startsWith('cac_') ? 'CN' : undefined;
   if (basisJurisdiction && basisJurisdiction !== input.jurisdiction) {
     throw new CliError(
@@ -156,10 +196,11 @@ function checkRule(input: AssessmentInput, options: Options & { rulePath: string
     const verdict = check.ok ? 'fits' : 'does NOT fit';
     io.stdout(
       `# Legal basis check: rule "${rule.id}"\n\n- Date: ${options.date}\n- Purpose: ${rule.purpose}\n- Destination: ${rule.destination.country}\n` +
-        `- **Legal basis \`${rule.legalBasis}\` ${verdict}**${reason ? `: ${reason}` : ''}\n`,
+        `- **Legal basis \`${rule.legalBasis}\` ${verdict}**${reason ? `: ${reason}` : ''}\n` +
+        (leaving ? leavingLines(leaving) : ''),
     );
   } else {
-    const result = { rule: rule.id, purpose: rule.purpose, legalBasis: rule.legalBasis, destination: rule.destination.country, fits: check.ok, reason };
+    const result = { rule: rule.id, purpose: rule.purpose, legalBasis: rule.legalBasis, destination: rule.destination.country, fits: check.ok, reason, ...(leaving ? { leaves: leaving.fields, otherFields: leaving.otherFields } : {}) };
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   }
   if (reason) io.stderr(`residency assess: ${reason}\n`);
