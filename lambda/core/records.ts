@@ -22,63 +22,41 @@ import {
   type QuarantineReasonCode,
 } from './batch';
 import { desensitizeRecord, type DesensitizePlan } from './desensitize';
-import { readJsonRecord } from './json/read-record';
+import { readJsonLine } from './json/read-record';
 import { stringifyExact } from './json/stringify-exact';
 import type { Inventory } from './scan';
 
-type OnLine = (line: string, lineNumber: number) => void;
+/** A line that may be read: bytes[start, end) of valid UTF-8, without its line end. */
+type OnLine = (bytes: Buffer, start: number, end: number, lineNumber: number) => void;
 type OnRefused = (lineNumber: number, reason: QuarantineReasonCode, detail: string) => void;
 
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13) return false;
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9) return false;
   }
   return true;
 }
 
-function withoutCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-}
-
-/** A UTF-16 string is at most 3 bytes per code unit in UTF-8: only long ones need measuring. */
-function tooLong(line: string): boolean {
-  return line.length * 3 > MAX_RECORD_BYTES && Buffer.byteLength(line) > MAX_RECORD_BYTES;
-}
-
 /**
  * Calls `onLine` for every non-blank line of the batch that is within the size limit and valid
- * UTF-8, `onRefused` for every other non-blank line. The common case, a valid batch, is decoded once.
+ * UTF-8, `onRefused` for every other non-blank line. Lines are found on the bytes (a newline byte
+ * never occurs inside a multi-byte character); a valid batch is checked for UTF-8 once.
  */
 export function forEachLine(bytes: Uint8Array, onLine: OnLine, onRefused: OnRefused): void {
   const buffer = withoutBom(bytes);
-  if (isUtf8(buffer)) {
-    const text = buffer.toString('utf8');
-    let lineNumber = 0;
-    for (let start = 0; start < text.length; ) {
-      const newline = text.indexOf('\n', start);
-      const end = newline === -1 ? text.length : newline;
-      lineNumber++;
-      const line = withoutCr(text.slice(start, end));
-      if (tooLong(line)) onRefused(lineNumber, 'too_long', TOO_LONG_DETAIL);
-      else if (!isBlank(line)) onLine(line, lineNumber);
-      start = end + 1;
-    }
-    return;
-  }
+  const valid = isUtf8(buffer);
   let lineNumber = 0;
   for (let start = 0; start < buffer.length; ) {
     const newline = buffer.indexOf(10, start);
-    const end = newline === -1 ? buffer.length : newline;
+    const next = newline === -1 ? buffer.length : newline + 1;
+    let end = newline === -1 ? buffer.length : newline;
+    if (end > start && buffer[end - 1] === 13) end--;
     lineNumber++;
-    const lineBytes = buffer.subarray(start, end);
-    if (lineBytes.length > MAX_RECORD_BYTES) onRefused(lineNumber, 'too_long', TOO_LONG_DETAIL);
-    else if (!isUtf8(lineBytes)) onRefused(lineNumber, 'invalid_utf8', INVALID_UTF8_DETAIL);
-    else {
-      const line = withoutCr(lineBytes.toString('utf8'));
-      if (!isBlank(line)) onLine(line, lineNumber);
-    }
-    start = end + 1;
+    if (end - start > MAX_RECORD_BYTES) onRefused(lineNumber, 'too_long', TOO_LONG_DETAIL);
+    else if (!valid && !isUtf8(buffer.subarray(start, end))) onRefused(lineNumber, 'invalid_utf8', INVALID_UTF8_DETAIL);
+    else if (!isBlank(buffer, start, end)) onLine(buffer, start, end, lineNumber);
+    start = next;
   }
 }
 
@@ -86,9 +64,9 @@ export function desensitizeJsonl(bytes: Uint8Array, plan: DesensitizePlan): Dese
   const batch = new BatchWriter();
   forEachLine(
     bytes,
-    (line, lineNumber) => {
+    (buffer, start, end, lineNumber) => {
       batch.read++;
-      const read = readJsonRecord(line, MAX_DEPTH);
+      const read = readJsonLine(buffer, start, end, MAX_DEPTH);
       if (!read.ok) {
         batch.refuse(lineNumber, read.reason, read.detail);
         return;
@@ -109,8 +87,8 @@ export function desensitizeJsonl(bytes: Uint8Array, plan: DesensitizePlan): Dese
 export function scanJsonl(bytes: Uint8Array, inventory: Inventory): number {
   forEachLine(
     bytes,
-    (line) => {
-      const read = readJsonRecord(line, MAX_DEPTH);
+    (buffer, start, end) => {
+      const read = readJsonLine(buffer, start, end, MAX_DEPTH);
       if (read.ok) inventory.addRecord(read.value, read.duplicates);
       else inventory.addInvalid(read.reason);
     },

@@ -1,7 +1,7 @@
 /**
  * Reads one JSON Lines record, strictly and without loss.
  *
- * A single pass over the line (strings skipped with `indexOf`) measures the nesting depth, counts
+ * A single pass over the line's bytes (strings skipped with a native byte search) measures the nesting depth, counts
  * the members of all objects (one `:` outside strings each) and checks every number literal
  * outside strings for a lossless round trip through a JavaScript number. Then:
  * - deeper than the limit: refused before any parser recurses into it;
@@ -33,7 +33,7 @@ interface LineFacts {
 }
 const facts: LineFacts = { tooDeep: false, members: 0, exact: false };
 
-function isNumberChar(c: number): boolean {
+function isNumberByte(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
 }
 
@@ -41,47 +41,52 @@ function isNumberChar(c: number): boolean {
 const DOUBLE_DIGITS = 15;
 
 /**
- * Whether the number literal text[start, end) comes back unchanged from `String(Number(...))`,
+ * Whether the number literal bytes[start, end) comes back unchanged from `String(Number(...))`,
  * decided without converting in the common cases: a plain decimal of at most 15 significant
  * digits, no trailing zero after the point, and not so small that JavaScript writes it with an
  * exponent, always does (two such decimals never share a double). Other literals are converted.
  */
-function literalRoundTrips(text: string, start: number, end: number): boolean {
-  let i = text.charCodeAt(start) === 45 ? start + 1 : start;
+function literalRoundTrips(bytes: Buffer, start: number, end: number): boolean {
+  const negative = bytes[start] === 45;
   let significant = 0;
   let leadingZeros = 0;
   let point = -1;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = negative ? start + 1 : start; i < end; i++) {
+    const c = bytes[i];
     if (c === 46) point = i;
-    else if (c < 48 || c > 57) return roundTrips(text.slice(start, end)); // an exponent
+    else if (c < 48 || c > 57) return roundTrips(bytes.toString('latin1', start, end)); // an exponent
     else if (significant === 0 && c === 48) leadingZeros++;
     else significant++;
   }
-  if (point === -1) return significant <= DOUBLE_DIGITS && !(leadingZeros === 1 && significant === 0 && text.charCodeAt(start) === 45);
+  if (point === -1) return significant <= DOUBLE_DIGITS && !(negative && significant === 0);
   const fractionZeros = leadingZeros - 1; // the zeros after "0." before the first significant digit
-  return significant <= DOUBLE_DIGITS && text.charCodeAt(end - 1) !== 48 && !(significant > 0 && point === start + (text.charCodeAt(start) === 45 ? 2 : 1) && fractionZeros >= 6);
+  const zeroPoint = point === start + (negative ? 2 : 1);
+  return significant <= DOUBLE_DIGITS && bytes[end - 1] !== 48 && !(significant > 0 && zeroPoint && fractionZeros >= 6);
 }
 
-/** Fills `facts` for `text`; stops early at too deep. Malformed text gives partial facts (the parser then refuses it). */
-function measure(text: string, maxDepth: number): void {
+/**
+ * Fills `facts` for the UTF-8 line bytes[start, end); stops early at too deep. Works on bytes:
+ * every byte it looks for is ASCII, which never occurs inside a multi-byte character, and skipping
+ * strings with the native byte search is twice as fast as on the decoded text. Malformed input
+ * gives partial facts (the parser then refuses it).
+ */
+function measure(bytes: Buffer, start: number, end: number, maxDepth: number): void {
   facts.tooDeep = false;
   facts.members = 0;
   facts.exact = false;
   let depth = 0;
-  const length = text.length;
-  for (let i = 0; i < length; ) {
-    const c = text.charCodeAt(i);
+  for (let i = start; i < end; ) {
+    const c = bytes[i];
     if (c === 34 /* " */) {
-      let end = text.indexOf('"', i + 1);
-      while (end !== -1) {
+      let close = bytes.indexOf(34, i + 1);
+      while (close !== -1 && close < end) {
         let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === 92) backslashes++;
+        while (bytes[close - 1 - backslashes] === 92) backslashes++;
         if (backslashes % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
+        close = bytes.indexOf(34, close + 1);
       }
-      if (end === -1) return;
-      i = end + 1;
+      if (close === -1 || close >= end) return;
+      i = close + 1;
     } else if (c === 123 || c === 91 /* { [ */) {
       if (++depth > maxDepth) {
         facts.tooDeep = true;
@@ -95,10 +100,10 @@ function measure(text: string, maxDepth: number): void {
       facts.members++;
       i++;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
-      const start = i;
+      const literal = i;
       i++;
-      while (i < length && isNumberChar(text.charCodeAt(i))) i++;
-      if (!facts.exact && !literalRoundTrips(text, start, i)) facts.exact = true;
+      while (i < end && isNumberByte(bytes[i])) i++;
+      if (!facts.exact && !literalRoundTrips(bytes, literal, i)) facts.exact = true;
     } else {
       i++;
     }
@@ -130,9 +135,13 @@ function tooDeep(maxDepth: number): JsonRecordRead {
   return { ok: false, reason: 'too_deep', detail: `nested deeper than ${maxDepth} levels (the limit for a record)` };
 }
 
-export function readJsonRecord(line: string, maxDepth: number): JsonRecordRead {
-  measure(line, maxDepth);
+/**
+ * Reads the JSON line bytes[start, end), already known to be valid UTF-8 (see `forEachLine`).
+ */
+export function readJsonLine(bytes: Buffer, start: number, end: number, maxDepth: number): JsonRecordRead {
+  measure(bytes, start, end, maxDepth);
   if (facts.tooDeep) return tooDeep(maxDepth);
+  const line = bytes.toString('utf8', start, end);
   if (!facts.exact) {
     let value: unknown;
     try {
@@ -149,4 +158,10 @@ export function readJsonRecord(line: string, maxDepth: number): JsonRecordRead {
     if (err instanceof JsonDepthError) return tooDeep(maxDepth);
     return unparseable(err);
   }
+}
+
+/** `readJsonLine` for one line of text. */
+export function readJsonRecord(line: string, maxDepth: number): JsonRecordRead {
+  const bytes = Buffer.from(line);
+  return readJsonLine(bytes, 0, bytes.length, maxDepth);
 }
