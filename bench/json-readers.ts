@@ -3,7 +3,8 @@
  *
  * Which JSON reader the gate uses, measured: the same synthetic records read by
  * - the native `JSON.parse` (the floor; it rounds long integers and hides duplicate keys),
- * - `readJsonRecord` (the gate's reader: one measuring pass, then the native parser, or the exact one),
+ * - `readJsonLine` (the gate's reader, on the line's bytes as the batches hold them: one measuring
+ *   pass, then the native parser, or the exact one),
  * - `lossless-json`'s `parse` (keeps every number as text; throws on a duplicate key),
  * - `parseExact` alone (the gate's exact reader for every line),
  * once on the plain records and once with every card number written as a JSON number of 16-19
@@ -12,7 +13,7 @@
 import { isSafeNumber, LosslessNumber, parse as losslessParse } from 'lossless-json';
 import { parseArgs } from 'node:util';
 import { parseExact } from '../lambda/core/json/exact-parser';
-import { readJsonRecord } from '../lambda/core/json/read-record';
+import { readJsonLine } from '../lambda/core/json/read-record';
 import { seededRandom, syntheticRecord } from './synthetic-records';
 
 const MAX_DEPTH = 64;
@@ -30,25 +31,27 @@ function lines(longNumbers: boolean): string[] {
   });
 }
 
-function timePerRecord(input: readonly string[], read: (line: string) => unknown): number {
+function timePerRecord(input: readonly string[], read: (line: string, index: number) => unknown): number {
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     const started = process.hrtime.bigint();
-    for (const line of input) read(line);
+    for (let i = 0; i < input.length; i++) read(input[i], i);
     best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e3 / input.length);
   }
   return best;
 }
 
-const readers: readonly (readonly [string, (line: string) => unknown])[] = [
+let encoded: Buffer[] = [];
+const readers: readonly (readonly [string, (line: string, index: number) => unknown])[] = [
   ['JSON.parse (lossy, last key wins)', (line) => JSON.parse(line)],
-  ['readJsonRecord (the gate)', (line) => readJsonRecord(line, MAX_DEPTH)],
+  ['readJsonLine (the gate)', (_line, i) => readJsonLine(encoded[i], 0, encoded[i].length, MAX_DEPTH)],
   ['lossless-json parse', (line) => losslessParse(line, null, (text) => (isSafeNumber(text) ? Number(text) : new LosslessNumber(text)))],
   ['parseExact on every line', (line) => parseExact(line, MAX_DEPTH)],
 ];
 
 for (const longNumbers of [false, true]) {
   const input = lines(longNumbers);
+  encoded = input.map((line) => Buffer.from(line));
   console.log(`\n${count.toLocaleString('en-US')} records, ${longNumbers ? 'card numbers as 16-19 digit JSON numbers' : 'as generated (no long number literal)'}`);
   for (const [label, read] of readers) console.log(`  ${label.padEnd(36)}${timePerRecord(input, read).toFixed(2).padStart(8)} µs/record`);
 }

@@ -37,7 +37,7 @@ export {
 } from './desensitize';
 export { Inventory, type FieldFinding, type InventoryReport, type InventorySnapshot } from './scan';
 export { JsonNumber, isJsonNumber } from './json/json-number';
-export { readJsonRecord, type JsonRecordRead } from './json/read-record';
+export { readJsonLine, readJsonRecord, type JsonRecordRead } from './json/read-record';
 export { stringifyExact } from './json/stringify-exact';
 export { describeKey, describePath, withoutIdentifiers } from './diagnostics';
 export { csvDecidedEnd, csvFields, CsvScanner, formatCsvRow, type CsvSpan } from './csv';

@@ -9,6 +9,7 @@
  * headcounts is the legal-basis assessment's decision, made with it.
  */
 import { z } from 'zod';
+import { withoutIdentifiers } from './diagnostics';
 import { errorMessage } from './errors';
 import { enumMemberProblem, patternProblem } from './pattern-safety';
 import { countryOf, isKnownRegion, KNOWN_REGIONS } from './regions';
@@ -172,8 +173,9 @@ function describeKey(path: readonly PropertyKey[]): string {
   return key === '' ? '(top level)' : key;
 }
 
+/** A rule value as an error may echo it: truncated, and never an identifier (a pattern or name may hold one). */
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = withoutIdentifiers(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -85,6 +85,7 @@ describe('transfer rules', () => {
     [{ keep: { pattern: '[0-9]{28}' } }, 'key fields["txn.f"].keep.pattern: value "[0-9]{28}": the pattern must be anchored at both ends'],
     [{ keep: { pattern: '^([0-9]+)+$' } }, 'the pattern can backtrack catastrophically'],
     [{ keep: { pattern: '^[0-9]{16,19}$' } }, 'the pattern can match a bank_card as written'],
+    [{ keep: { pattern: '^13800138000$' } }, 'key fields["txn.f"].keep.pattern: value "^[cn_mobile]$": the pattern can match a cn_mobile'],
     [{ keep: { integer: { min: 10, max: 1 } } }, 'key fields["txn.f"].keep.integer: min 10 is above max 1'],
     [{ keep: 'decimal', onMismatch: 'drop' }, 'key fields["txn.f"].onMismatch: value "drop": expected one of quarantine, redact'],
     [{ keep: 'decimal', extra: true }, 'fields["txn.f"]: unknown key "extra"'],
