@@ -69,9 +69,19 @@ export class BatchWriter {
   }
 }
 
-/** The batch's bytes as a Buffer view (no copy), without a leading UTF-8 byte order mark. */
-export function withoutBom(bytes: Uint8Array): Buffer {
-  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+export interface BatchOptions {
+  /**
+   * The batch begins the input, so a UTF-8 byte order mark there is skipped. A reader that cuts a
+   * file into batches skips it itself and passes false: a batch boundary must change nothing.
+   * @default true
+   */
+  readonly startOfInput?: boolean;
+}
+
+/** The batch's bytes as a Buffer view (no copy), without the byte order mark that may begin the input. */
+export function batchBuffer(bytes: Uint8Array, options: BatchOptions = {}): Buffer {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const start = bom && (options.startOfInput ?? true) ? 3 : 0;
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
 }
 

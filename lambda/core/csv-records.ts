@@ -7,7 +7,16 @@
  * longer than MAX_RECORD_BYTES, not UTF-8, or with the wrong number of fields.
  */
 import { isUtf8 } from 'node:buffer';
-import { BatchWriter, countLines, INVALID_UTF8_DETAIL, TOO_LONG_DETAIL, withoutBom, type DesensitizedBatch, type QuarantineReasonCode } from './batch';
+import {
+  batchBuffer,
+  BatchWriter,
+  countLines,
+  INVALID_UTF8_DETAIL,
+  TOO_LONG_DETAIL,
+  type BatchOptions,
+  type DesensitizedBatch,
+  type QuarantineReasonCode,
+} from './batch';
 import { csvFields, CsvScanner, formatCsvRow } from './csv';
 import { desensitizeRecord, transformForPath, type DesensitizePlan } from './desensitize';
 import { findIdentifiers } from './detectors/identifiers';
@@ -94,8 +103,8 @@ type OnRecord = (fields: string[], line: number) => void;
 type OnRefused = (line: number, reason: QuarantineReasonCode, detail: string) => void;
 
 /** Calls `onRecord` for every readable record of the batch, `onRefused` for every other one. */
-export function forEachCsvRecord(bytes: Uint8Array, onRecord: OnRecord, onRefused: OnRefused): void {
-  const buffer = withoutBom(bytes);
+export function forEachCsvRecord(bytes: Uint8Array, onRecord: OnRecord, onRefused: OnRefused, options: BatchOptions = {}): void {
+  const buffer = batchBuffer(bytes, options);
   const valid = isUtf8(buffer);
   const scanner = new CsvScanner(buffer, true);
   let line = 1;
@@ -113,7 +122,13 @@ export function forEachCsvRecord(bytes: Uint8Array, onRecord: OnRecord, onRefuse
   }
 }
 
-function eachCsvRecord(bytes: Uint8Array, layout: CsvLayout, onRecord: (record: Record<string, unknown>, line: number) => void, onRefused: OnRefused): void {
+function eachCsvRecord(
+  bytes: Uint8Array,
+  layout: CsvLayout,
+  onRecord: (record: Record<string, unknown>, line: number) => void,
+  onRefused: OnRefused,
+  options: BatchOptions,
+): void {
   forEachCsvRecord(
     bytes,
     (fields, line) => {
@@ -121,10 +136,17 @@ function eachCsvRecord(bytes: Uint8Array, layout: CsvLayout, onRecord: (record: 
       else onRecord(csvRecord(fields, layout), line);
     },
     onRefused,
+    options,
   );
 }
 
-export function desensitizeCsv(bytes: Uint8Array, layout: CsvLayout, outputColumns: readonly number[], plan: DesensitizePlan): DesensitizedBatch {
+export function desensitizeCsv(
+  bytes: Uint8Array,
+  layout: CsvLayout,
+  outputColumns: readonly number[],
+  plan: DesensitizePlan,
+  options: BatchOptions = {},
+): DesensitizedBatch {
   const batch = new BatchWriter();
   eachCsvRecord(
     bytes,
@@ -139,16 +161,18 @@ export function desensitizeCsv(bytes: Uint8Array, layout: CsvLayout, outputColum
       batch.read++;
       batch.refuse(line, reason, detail);
     },
+    options,
   );
   return batch.finish(countLines(bytes));
 }
 
-export function scanCsv(bytes: Uint8Array, layout: CsvLayout, inventory: Inventory): number {
+export function scanCsv(bytes: Uint8Array, layout: CsvLayout, inventory: Inventory, options: BatchOptions = {}): number {
   eachCsvRecord(
     bytes,
     layout,
     (record) => inventory.addRecord(record),
     (_line, reason) => inventory.addInvalid(reason),
+    options,
   );
   return countLines(bytes);
 }

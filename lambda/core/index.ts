@@ -44,6 +44,7 @@ export { csvDecidedEnd, csvFields, CsvScanner, formatCsvRow, type CsvSpan } from
 export {
   countLines,
   MAX_DEPTH,
+  type BatchOptions,
   MAX_RECORD_BYTES,
   type DesensitizedBatch,
   type QuarantineEntry,

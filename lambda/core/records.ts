@@ -17,7 +17,8 @@ import {
   MAX_DEPTH,
   MAX_RECORD_BYTES,
   TOO_LONG_DETAIL,
-  withoutBom,
+  batchBuffer,
+  type BatchOptions,
   type DesensitizedBatch,
   type QuarantineReasonCode,
 } from './batch';
@@ -43,8 +44,8 @@ function isBlank(bytes: Buffer, start: number, end: number): boolean {
  * UTF-8, `onRefused` for every other non-blank line. Lines are found on the bytes (a newline byte
  * never occurs inside a multi-byte character); a valid batch is checked for UTF-8 once.
  */
-export function forEachLine(bytes: Uint8Array, onLine: OnLine, onRefused: OnRefused): void {
-  const buffer = withoutBom(bytes);
+export function forEachLine(bytes: Uint8Array, onLine: OnLine, onRefused: OnRefused, options: BatchOptions = {}): void {
+  const buffer = batchBuffer(bytes, options);
   const valid = isUtf8(buffer);
   let lineNumber = 0;
   for (let start = 0; start < buffer.length; ) {
@@ -60,7 +61,7 @@ export function forEachLine(bytes: Uint8Array, onLine: OnLine, onRefused: OnRefu
   }
 }
 
-export function desensitizeJsonl(bytes: Uint8Array, plan: DesensitizePlan): DesensitizedBatch {
+export function desensitizeJsonl(bytes: Uint8Array, plan: DesensitizePlan, options: BatchOptions = {}): DesensitizedBatch {
   const batch = new BatchWriter();
   forEachLine(
     bytes,
@@ -79,12 +80,13 @@ export function desensitizeJsonl(bytes: Uint8Array, plan: DesensitizePlan): Dese
       batch.read++;
       batch.refuse(lineNumber, reason, detail);
     },
+    options,
   );
   return batch.finish(countLines(bytes));
 }
 
 /** Adds every line of the batch to the inventory; returns the physical lines the batch spans. */
-export function scanJsonl(bytes: Uint8Array, inventory: Inventory): number {
+export function scanJsonl(bytes: Uint8Array, inventory: Inventory, options: BatchOptions = {}): number {
   forEachLine(
     bytes,
     (buffer, start, end) => {
@@ -93,6 +95,7 @@ export function scanJsonl(bytes: Uint8Array, inventory: Inventory): number {
       else inventory.addInvalid(read.reason);
     },
     (_lineNumber, reason) => inventory.addInvalid(reason),
+    options,
   );
   return countLines(bytes);
 }

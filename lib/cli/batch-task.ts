@@ -43,6 +43,9 @@ function layoutOf(task: BatchTask): CsvLayout | undefined {
   return task.format === 'csv' && task.header !== undefined ? csvLayout(task.header) : undefined;
 }
 
+/** The reader skips the file's byte order mark itself; a batch is never treated as the start of the input. */
+const MID_FILE = { startOfInput: false } as const;
+
 function checkLayout(task: BatchTask, layout: CsvLayout | undefined): void {
   if (task.format === 'csv' && layout === undefined) throw new Error('a CSV batch arrived without a header');
 }
@@ -54,7 +57,7 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
     return {
       run: (bytes) => {
         checkLayout(task, layout);
-        return { kind: 'scan', lines: layout ? scanCsv(bytes, layout, inventory) : scanJsonl(bytes, inventory) };
+        return { kind: 'scan', lines: layout ? scanCsv(bytes, layout, inventory, MID_FILE) : scanJsonl(bytes, inventory, MID_FILE) };
       },
       inventory: () => inventory.snapshot(),
     };
@@ -66,7 +69,7 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
   return {
     run: (bytes) => {
       checkLayout(task, layout);
-      const { output, ...batch } = layout ? desensitizeCsv(bytes, layout, columns, plan) : desensitizeJsonl(bytes, plan);
+      const { output, ...batch } = layout ? desensitizeCsv(bytes, layout, columns, plan, MID_FILE) : desensitizeJsonl(bytes, plan, MID_FILE);
       // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
       return { kind: 'desensitize', batch, output: encoder.encode(output) };
     },

@@ -105,6 +105,15 @@ describe('batch pipeline', () => {
   });
 });
 
+test('only the file\'s byte order mark is skipped: a batch that happens to start with one is not the start of the input', async () => {
+  const line = JSON.stringify({ memo: 'x' });
+  const path = dir.file('boms.jsonl', `\uFEFF${line}\n\uFEFF${line}\n${line}\n`);
+  for (const batchBytes of [5, 1 << 20]) {
+    const result = await collect(path, 'jsonl', 1, batchBytes);
+    expect(result).toMatchObject({ read: 3, written: 2, quarantined: [2], reasons: ['unparseable'] });
+  }
+});
+
 describe('LongLineCutter', () => {
   test('cuts every line to limit + 1 bytes across chunks, keeping newlines and short lines whole', () => {
     const cutter = new LongLineCutter(4);
