@@ -3,9 +3,12 @@
  *
  * Generates synthetic payment records (bench/out/, git-ignored), then times, on the same file in
  * the same run: the floor (a bare JSON.parse + JSON.stringify pass, one core), `scan` and
- * `desensitize` through the real CLI code with 1 and N worker threads. Prints records/s, the ratio
- * to the floor and the projected time for the 5 million records of the inventory in DOMAIN.md.
- * Each timing is the best of --repeat runs: other processes on a shared machine only ever slow a run.
+ * `desensitize` through the real CLI code with 1 worker, with N workers, and with the command's
+ * default settings (no flags: as many workers as the machine has available cores). Prints
+ * records/s, the ratio to the floor and the projected time for the 5 million records of the
+ * inventory in DOMAIN.md, then the acceptance ratio: desensitize with default settings over the
+ * floor (target: at most 2). Each timing is the best of --repeat runs: other processes on a shared
+ * machine only ever slow a run.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { seededRandom, syntheticRecord } from './synthetic-records';
 const PROJECTED_RECORDS = 5_000_000;
 const OUT = join(__dirname, 'out');
 const RULE = join(__dirname, '..', 'rules', 'cn-home', 'sg-settlement.json');
+const TARGET_RATIO = 2;
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -28,6 +32,7 @@ const { values } = parseArgs({
 });
 const recordCount = Number(values.records);
 const workers = Number(values.workers ?? Math.max(2, availableParallelism()));
+const defaultWorkers = availableParallelism();
 const repeat = Number(values.repeat);
 
 function generate(path: string, count: number): void {
@@ -103,8 +108,13 @@ async function main(): Promise<void> {
       `(${available.toFixed(1)} available to ${workers} busy threads just now), load average ${loadavg()[0].toFixed(1)}, best of ${repeat}`,
   );
 
-  const desensitizeWith = (n: number) => () =>
-    expectExit(desensitize(['--rule', RULE, '--in', input, '--out', join(OUT, `out-${n}.jsonl`), '--quarantine', join(OUT, `quarantine-${n}.jsonl`), '--workers', String(n)], quietIo));
+  const desensitizeWith = (n?: number) => () =>
+    expectExit(
+      desensitize(
+        ['--rule', RULE, '--in', input, '--out', join(OUT, `out-${n ?? 'default'}.jsonl`), '--quarantine', join(OUT, `quarantine-${n ?? 'default'}.jsonl`), ...(n === undefined ? [] : ['--workers', String(n)])],
+        quietIo,
+      ),
+    );
   const scanWith = (n: number) => () => expectExit(scan(['--in', input, '--workers', String(n)], quietIo));
 
   const floor = await best('floor: JSON.parse + JSON.stringify, 1 core', () => floorPass(input, join(OUT, 'floor.jsonl')));
@@ -113,8 +123,10 @@ async function main(): Promise<void> {
     await best('scan, 1 worker', scanWith(1)),
     await best(`scan, ${workers} workers`, scanWith(workers)),
     await best('desensitize, 1 worker', desensitizeWith(1)),
-    await best(`desensitize, ${workers} workers`, desensitizeWith(workers)),
+    ...(workers === defaultWorkers ? [] : [await best(`desensitize, ${workers} workers`, desensitizeWith(workers))]),
+    await best(`desensitize, default settings (${defaultWorkers} workers)`, desensitizeWith()),
   ];
+  const byDefault = results[results.length - 1];
 
   console.log(`\n${'pass'.padEnd(44)}${'records/s'.padStart(12)}${'x floor'.padStart(10)}${'5M records'.padStart(13)}${'CPU s'.padStart(9)}${'CPU x floor'.padStart(13)}`);
   for (const { label, seconds, cpuSeconds } of results) {
@@ -129,8 +141,12 @@ async function main(): Promise<void> {
     );
   }
   console.log(`cores available at the end: ${(await coresAvailable(workers)).toFixed(1)} of ${availableParallelism()}`);
-  const sameOrder = sha256(join(OUT, 'out-1.jsonl')) === sha256(join(OUT, `out-${workers}.jsonl`));
-  console.log(`\noutput with ${workers} workers identical to 1 worker (order kept): ${sameOrder ? 'yes' : 'NO'}`);
+  const ratio = byDefault.seconds / floor.seconds;
+  console.log(
+    `\ndesensitize with default settings / floor = ${ratio.toFixed(2)} (target: at most ${TARGET_RATIO.toFixed(2)}): ${ratio <= TARGET_RATIO ? 'within' : 'OVER'}`,
+  );
+  const sameOrder = sha256(join(OUT, 'out-1.jsonl')) === sha256(join(OUT, 'out-default.jsonl'));
+  console.log(`output with ${defaultWorkers} workers identical to 1 worker (order kept): ${sameOrder ? 'yes' : 'NO'}`);
   const summary = captured.filter((line) => line.startsWith('{"read"')).pop();
   if (summary) console.log(`last desensitize summary: ${summary.trim()}`);
   if (!sameOrder) process.exitCode = 1;

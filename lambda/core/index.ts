@@ -20,13 +20,18 @@ export { isTransactionIdFieldName } from './detectors/payment-transaction-id';
 export {
   loadTransferRule,
   parseTransferRule,
+  PLAIN_TRANSFORMS,
   transferRuleJsonSchema,
   TransferRuleError,
+  transformOf,
   TRANSFORMS,
+  type FieldRule,
   type OtherFieldsTransform,
+  type PlainTransform,
   type Transform,
   type TransferRule,
 } from './transfer-rule';
+export { compileShape, describeShape, NAMED_SHAPES, type KeepRule, type MismatchAction, type NamedShape, type Shape } from './shapes';
 export { MIN_TOKEN_KEY_BYTES, tokenize, tokenKeyFromBytes, tokenKeyFromHex, TokenKeyError, type TokenKey, type TokenType } from './tokens';
 export { REDACTED, emptyCounts, addCounts, type TransformCounts } from './transforms';
 export {
@@ -38,19 +43,20 @@ export {
   type QuarantineReason,
 } from './desensitize';
 export { Inventory, type FieldFinding, type InventoryReport, type InventorySnapshot } from './scan';
-export { formatCsvRow, parseCsv } from './csv';
+export { JsonNumber, isJsonNumber } from './json/json-number';
+export { readJsonLine, readJsonRecord, type JsonRecordRead } from './json/read-record';
+export { stringifyExact } from './json/stringify-exact';
+export { describeKey, describePath, withoutIdentifiers } from './diagnostics';
+export { csvDecidedEnd, csvFields, CsvScanner, formatCsvRow, type CsvSpan } from './csv';
 export {
-  csvLayout,
-  CsvHeaderError,
-  csvOutputColumns,
   countLines,
-  desensitizeCsv,
-  desensitizeJsonl,
-  scanCsv,
-  scanJsonl,
-  type CsvLayout,
+  MAX_DEPTH,
+  type BatchOptions,
+  MAX_RECORD_BYTES,
   type DesensitizedBatch,
   type QuarantineEntry,
   type QuarantineReasonCode,
   type RecordFormat,
-} from './records';
+} from './batch';
+export { desensitizeJsonl, forEachLine, scanJsonl } from './records';
+export { csvLayout, CsvHeaderError, csvOutputColumns, desensitizeCsv, forEachCsvRecord, scanCsv, type CsvLayout } from './csv-records';

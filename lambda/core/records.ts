@@ -1,228 +1,101 @@
 /**
- * Whole batches of records as text (JSON Lines or CSV) through the desensitizer or the inventory:
- * what the CLI's workers and the gateway Lambda run on each chunk of an input file. Lines are
- * numbered from 1 within the batch; the caller adds the batch's offset. Blank lines are skipped and
- * not counted as records.
+ * Batches of JSON Lines, as bytes, through the desensitizer or the inventory: what the CLI's workers
+ * and the gateway Lambda run on each chunk of an input. Bytes in, so that decoding is strict: a line
+ * that is not valid UTF-8 is quarantined, never decoded with replacement characters. Lines are
+ * numbered from 1 within the batch (the caller adds the batch's offset); lines holding only spaces,
+ * tabs or a CR are skipped and not counted as records.
+ *
+ * Each line is refused, with its number and reason, when it is longer than MAX_RECORD_BYTES, not
+ * UTF-8, nested deeper than MAX_DEPTH, or not JSON; the batch always goes on, and
+ * read = written + quarantined holds for every batch.
  */
-import { formatCsvRow, parseCsv } from './csv';
-import { findIdentifiers } from './detectors/identifiers';
-import { errorMessage } from './errors';
-import { desensitizeRecord, transformForPath, type DesensitizePlan } from './desensitize';
+import { isUtf8 } from 'node:buffer';
+import {
+  BatchWriter,
+  countLines,
+  INVALID_UTF8_DETAIL,
+  MAX_DEPTH,
+  MAX_RECORD_BYTES,
+  TOO_LONG_DETAIL,
+  batchBuffer,
+  type BatchOptions,
+  type DesensitizedBatch,
+  type QuarantineReasonCode,
+} from './batch';
+import { desensitizeRecord, type DesensitizePlan } from './desensitize';
+import { readJsonLine } from './json/read-record';
+import { stringifyExact } from './json/stringify-exact';
 import type { Inventory } from './scan';
-import { addCounts, emptyCounts, isPlainObject, setField, type TransformCounts } from './transforms';
 
-export type RecordFormat = 'jsonl' | 'csv';
+/** A line that may be read: bytes[start, end) of valid UTF-8, without its line end. */
+type OnLine = (bytes: Buffer, start: number, end: number, lineNumber: number) => void;
+type OnRefused = (lineNumber: number, reason: QuarantineReasonCode, detail: string) => void;
 
-export type QuarantineReasonCode = 'unparseable' | 'not_an_object' | 'sensitive_auth_data';
-
-/** A record that was not written, and why. Never the record itself: the source stays the only copy. */
-export interface QuarantineEntry {
-  readonly line: number;
-  readonly reason: QuarantineReasonCode;
-  readonly detail: string;
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }
 
-export interface DesensitizedBatch {
-  /** Physical lines the batch text spans (to number the next batch's lines). */
-  readonly lines: number;
-  readonly read: number;
-  readonly written: number;
-  /** Output records, each followed by a newline. */
-  readonly output: string;
-  readonly quarantine: QuarantineEntry[];
-  readonly counts: TransformCounts;
-}
-
-export function countLines(text: string): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return text.length > 0 && !text.endsWith('\n') ? lines + 1 : lines;
-}
-
-const JSON_POSITION = /position (\d+)/;
-
-function unparseableJson(err: unknown): string {
-  // V8's message can quote the input; only the position is kept, so no record content leaks here.
-  const position = JSON_POSITION.exec(errorMessage(err));
-  return position ? `not valid JSON (at character ${Number(position[1]) + 1})` : 'not valid JSON';
-}
-
-/** Calls `each(line, lineNumber)` for every non-blank line (a trailing CR removed). */
-function forEachLine(text: string, each: (line: string, lineNumber: number) => void): void {
+/**
+ * Calls `onLine` for every non-blank line of the batch that is within the size limit and valid
+ * UTF-8, `onRefused` for every other non-blank line. Lines are found on the bytes (a newline byte
+ * never occurs inside a multi-byte character); a valid batch is checked for UTF-8 once.
+ */
+export function forEachLine(bytes: Uint8Array, onLine: OnLine, onRefused: OnRefused, options: BatchOptions = {}): void {
+  const buffer = batchBuffer(bytes, options);
+  const valid = isUtf8(buffer);
   let lineNumber = 0;
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
+  for (let start = 0; start < buffer.length; ) {
+    const newline = buffer.indexOf(10, start);
+    const next = newline === -1 ? buffer.length : newline + 1;
+    let end = newline === -1 ? buffer.length : newline;
+    if (end > start && buffer[end - 1] === 13) end--;
     lineNumber++;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-    if (line.trim() !== '') each(line, lineNumber);
-    start = end + 1;
+    if (end - start > MAX_RECORD_BYTES) onRefused(lineNumber, 'too_long', TOO_LONG_DETAIL);
+    else if (!valid && !isUtf8(buffer.subarray(start, end))) onRefused(lineNumber, 'invalid_utf8', INVALID_UTF8_DETAIL);
+    else if (!isBlank(buffer, start, end)) onLine(buffer, start, end, lineNumber);
+    start = next;
   }
 }
 
-class BatchWriter {
-  read = 0;
-  written = 0;
-  output = '';
-  readonly quarantine: QuarantineEntry[] = [];
-  readonly counts = emptyCounts();
-
-  write(line: string, counts: TransformCounts): void {
-    this.written++;
-    this.output += line + '\n';
-    addCounts(this.counts, counts);
-  }
-
-  refuse(line: number, reason: QuarantineReasonCode, detail: string): void {
-    this.quarantine.push({ line, reason, detail });
-  }
-
-  finish(text: string): DesensitizedBatch {
-    const { read, written, output, quarantine, counts } = this;
-    return { lines: countLines(text), read, written, output, quarantine, counts };
-  }
-}
-
-export function desensitizeJsonl(text: string, plan: DesensitizePlan): DesensitizedBatch {
+export function desensitizeJsonl(bytes: Uint8Array, plan: DesensitizePlan, options: BatchOptions = {}): DesensitizedBatch {
   const batch = new BatchWriter();
-  forEachLine(text, (line, lineNumber) => {
-    batch.read++;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (err) {
-      batch.refuse(lineNumber, 'unparseable', unparseableJson(err));
-      return;
-    }
-    const result = desensitizeRecord(record, plan);
-    if (result.status === 'written') batch.write(JSON.stringify(result.record), result.counts);
-    else batch.refuse(lineNumber, result.reason, result.detail);
-  });
-  return batch.finish(text);
-}
-
-export function scanJsonl(text: string, inventory: Inventory): number {
-  forEachLine(text, (line) => {
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      inventory.addInvalid();
-      return;
-    }
-    inventory.addRecord(record);
-  });
-  return countLines(text);
-}
-
-/** A CSV header whose dotted column names (`payer.idNumber`) become nested record fields. */
-export interface CsvLayout {
-  readonly columns: readonly string[];
-  readonly paths: readonly (readonly string[])[];
-}
-
-export class CsvHeaderError extends Error {}
-
-export function csvLayout(header: readonly string[]): CsvLayout {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const column of header) {
-    if (column.trim() === '' || column.split('.').some((name) => name === '' || name === '__proto__')) {
-      problems.push(`column name ${JSON.stringify(column)} is empty or has an empty or reserved segment`);
-    } else if (seen.has(column)) {
-      problems.push(`column ${JSON.stringify(column)} appears twice`);
-    } else if (findIdentifiers(column).length > 0) {
-      problems.push(`column name ${JSON.stringify(column)} contains what looks like personal data`);
-    }
-    seen.add(column);
-  }
-  for (const column of seen) {
-    if (column.includes('.') && seen.has(column.slice(0, column.lastIndexOf('.')))) {
-      problems.push(`columns ${JSON.stringify(column.slice(0, column.lastIndexOf('.')))} and ${JSON.stringify(column)} conflict: one cannot hold both a value and fields`);
-    }
-  }
-  if (problems.length > 0) throw new CsvHeaderError(`invalid CSV header: ${problems.join('; ')}`);
-  return { columns: header, paths: header.map((column) => column.split('.')) };
-}
-
-function csvRecord(fields: readonly string[], layout: CsvLayout): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  layout.paths.forEach((path, column) => {
-    let target = record;
-    for (let i = 0; i < path.length - 1; i++) {
-      const next = target[path[i]];
-      if (isPlainObject(next)) target = next;
-      else {
-        const created: Record<string, unknown> = {};
-        setField(target, path[i], created);
-        target = created;
+  forEachLine(
+    bytes,
+    (buffer, start, end, lineNumber) => {
+      batch.read++;
+      const read = readJsonLine(buffer, start, end, MAX_DEPTH);
+      if (!read.ok) {
+        batch.refuse(lineNumber, read.reason, read.detail);
+        return;
       }
-    }
-    setField(target, path[path.length - 1], fields[column]);
-  });
-  return record;
-}
-
-function valueAt(record: Record<string, unknown>, path: readonly string[]): unknown {
-  let value: unknown = record;
-  for (const name of path) {
-    if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, name)) return undefined;
-    value = value[name];
-  }
-  return value;
-}
-
-function csvCell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/** The columns a rule lets through, in input order: what the output header holds. */
-export function csvOutputColumns(layout: CsvLayout, plan: DesensitizePlan): number[] {
-  return layout.paths.flatMap((path, column) => (transformForPath(plan, path) === 'drop' ? [] : [column]));
-}
-
-function eachCsvRecord(
-  text: string,
-  layout: CsvLayout,
-  onRecord: (record: Record<string, unknown>, line: number) => void,
-  onProblem: (line: number, detail: string) => void,
-): void {
-  const parsed = parseCsv(text);
-  for (const problem of parsed.problems) onProblem(problem.line, problem.detail);
-  for (const { fields, line } of parsed.records) {
-    if (fields.length !== layout.columns.length) onProblem(line, `expected ${layout.columns.length} fields, found ${fields.length}`);
-    else onRecord(csvRecord(fields, layout), line);
-  }
-}
-
-export function desensitizeCsv(text: string, layout: CsvLayout, outputColumns: readonly number[], plan: DesensitizePlan): DesensitizedBatch {
-  const batch = new BatchWriter();
-  eachCsvRecord(
-    text,
-    layout,
-    (record, line) => {
-      batch.read++;
-      const result = desensitizeRecord(record, plan);
-      if (result.status === 'quarantined') batch.refuse(line, result.reason, result.detail);
-      else batch.write(formatCsvRow(outputColumns.map((column) => csvCell(valueAt(result.record, layout.paths[column])))), result.counts);
+      const result = desensitizeRecord(read.value, plan, read.duplicates);
+      if (result.status === 'written') batch.write(read.exact ? stringifyExact(result.record) : JSON.stringify(result.record), result.counts, result.mismatches);
+      else batch.refuse(lineNumber, result.reason, result.detail, result.field);
     },
-    (line, detail) => {
+    (lineNumber, reason, detail) => {
       batch.read++;
-      batch.refuse(line, 'unparseable', `not a valid CSV record (${detail})`);
+      batch.refuse(lineNumber, reason, detail);
     },
+    options,
   );
-  // Quarantine entries come in line order whatever kind of problem caused them.
-  batch.quarantine.sort((a, b) => a.line - b.line);
-  return batch.finish(text);
+  return batch.finish(countLines(bytes));
 }
 
-export function scanCsv(text: string, layout: CsvLayout, inventory: Inventory): number {
-  eachCsvRecord(
-    text,
-    layout,
-    (record) => inventory.addRecord(record),
-    () => inventory.addInvalid(),
+/** Adds every line of the batch to the inventory; returns the physical lines the batch spans. */
+export function scanJsonl(bytes: Uint8Array, inventory: Inventory, options: BatchOptions = {}): number {
+  forEachLine(
+    bytes,
+    (buffer, start, end) => {
+      const read = readJsonLine(buffer, start, end, MAX_DEPTH);
+      if (read.ok) inventory.addRecord(read.value, read.duplicates);
+      else inventory.addInvalid(read.reason);
+    },
+    (_lineNumber, reason) => inventory.addInvalid(reason),
+    options,
   );
-  return countLines(text);
+  return countLines(bytes);
 }

@@ -3,11 +3,18 @@
  * how often. Built record by record (in any order, in any number of parts: snapshots merge), so a
  * scan can be split across worker threads or Lambda invocations.
  *
- * Array elements share one path (`items[].pan`). An object with more than MAX_FIELDS_PER_OBJECT
- * distinct keys (a map keyed by ids) folds the rest into `*`, so the inventory stays readable.
+ * Array elements share one path (`items[].pan`). A key that holds an identifier (a map keyed by
+ * phone numbers) is never a path segment: it is shown by its category (`byPhone.[cn_mobile].name`),
+ * and all such keys share that node. An object with more than MAX_FIELDS_PER_OBJECT distinct keys
+ * folds the rest into `*`, so the inventory stays readable. Every value of a repeated key is
+ * inventoried, and counts for sensitive authentication data.
  */
+import type { QuarantineReasonCode } from './batch';
 import { CATEGORIES, highestLevel, type Category, type Level } from './categories';
 import { findIdentifiers } from './detectors/identifiers';
+import { withoutIdentifiers } from './diagnostics';
+import type { DuplicateKey } from './json/exact-parser';
+import { isJsonNumber, numberValueText, type NumberValue } from './json/json-number';
 import { isTransactionIdFieldName, looksLikeTransactionId } from './detectors/payment-transaction-id';
 import { carriesValue, isSensitiveAuthFieldName, sensitiveAuthDataInText } from './detectors/sensitive-auth-data';
 import { isPlainObject } from './transforms';
@@ -39,7 +46,11 @@ export interface FieldSnapshot {
 export interface InventorySnapshot {
   readonly records: number;
   readonly invalid: number;
+  /** Why the invalid lines could not be read. */
+  readonly invalidReasons: Partial<Record<QuarantineReasonCode, number>>;
   readonly recordsWithSensitiveAuthData: number;
+  /** Records in which a key appears twice in one object (the gate quarantines them). */
+  readonly recordsWithDuplicateKeys: number;
   readonly fields: readonly FieldSnapshot[];
 }
 
@@ -50,7 +61,9 @@ export interface FieldFinding extends FieldSnapshot {
 export interface InventoryReport {
   readonly records: number;
   readonly invalid: number;
+  readonly invalidReasons: Partial<Record<QuarantineReasonCode, number>>;
   readonly recordsWithSensitiveAuthData: number;
+  readonly recordsWithDuplicateKeys: number;
   /** Fields where at least one category was found, most sensitive first. */
   readonly fields: readonly FieldFinding[];
 }
@@ -66,8 +79,8 @@ function newNode(path: string, name: string): FieldNode {
   };
 }
 
-function leafCategories(value: string | number, node: FieldNode): number {
-  const text = typeof value === 'string' ? value : String(value);
+function leafCategories(value: string | NumberValue, node: FieldNode): number {
+  const text = typeof value === 'string' ? value : numberValueText(value);
   let mask = 0;
   const matches = findIdentifiers(text);
   for (let i = 0; i < matches.length; i++) mask |= CATEGORY_BIT[matches[i].category];
@@ -86,21 +99,39 @@ export class Inventory {
   private readonly byPath = new Map<string, FieldNode>();
   private records = 0;
   private invalid = 0;
+  private readonly invalidReasons: Partial<Record<QuarantineReasonCode, number>> = {};
   private recordsWithSensitiveAuthData = 0;
+  private recordsWithDuplicateKeys = 0;
 
-  /** Adds one parsed record; anything but a JSON object counts as invalid. */
-  addRecord(record: unknown): void {
+  /** Adds one parsed record (with the repeated keys its reader found); anything but a JSON object counts as invalid. */
+  addRecord(record: unknown, duplicates: readonly DuplicateKey[] = []): void {
     if (!isPlainObject(record)) {
-      this.invalid++;
+      this.addInvalid('not_an_object');
       return;
     }
     this.records++;
-    if (this.visitObject(record, this.root) & SENSITIVE_AUTH_BIT) this.recordsWithSensitiveAuthData++;
+    let mask = this.visitObject(record, this.root);
+    if (duplicates.length > 0) {
+      this.recordsWithDuplicateKeys++;
+      // The record holds the last value of each repeated key; the others are inventoried too.
+      for (const duplicate of duplicates) {
+        const node = this.childNode(this.nodeAt(duplicate.path), duplicate.key);
+        for (const value of duplicate.values.slice(0, -1)) mask |= this.visitField(value, node);
+      }
+    }
+    if (mask & SENSITIVE_AUTH_BIT) this.recordsWithSensitiveAuthData++;
   }
 
-  /** Counts a line that could not be parsed. */
-  addInvalid(): void {
+  /** Counts a line that could not be read as a record, and why. */
+  addInvalid(reason: QuarantineReasonCode = 'unparseable'): void {
     this.invalid++;
+    this.invalidReasons[reason] = (this.invalidReasons[reason] ?? 0) + 1;
+  }
+
+  private nodeAt(path: readonly (string | number)[]): FieldNode {
+    let node = this.root;
+    for (const segment of path) node = this.childNode(node, typeof segment === 'number' ? '[]' : segment);
+    return node;
   }
 
   /** Returns the categories found in the object (as a bit mask), recording them per field. */
@@ -114,7 +145,7 @@ export class Inventory {
     let mask = 0;
     if (node.sensitiveAuthName && carriesValue(value)) {
       mask = SENSITIVE_AUTH_BIT;
-      if (typeof value !== 'object') {
+      if (typeof value !== 'object' || isJsonNumber(value)) {
         node.values++;
         countCategories(node, mask);
         return mask;
@@ -129,7 +160,7 @@ export class Inventory {
     }
     if (value === null || value === '' || value === undefined) return mask;
     node.values++;
-    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
+    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || isJsonNumber(value)) {
       const found = leafCategories(value, node);
       countCategories(node, found);
       mask |= found;
@@ -140,9 +171,13 @@ export class Inventory {
   private childNode(parent: FieldNode, key: string): FieldNode {
     const existing = parent.children.get(key);
     if (existing !== undefined) return existing;
-    const name = parent.children.size >= MAX_FIELDS_PER_OBJECT ? '*' : key;
-    const path = name === '[]' ? `${parent.path}[]` : parent.path === '' ? name : `${parent.path}.${name}`;
-    const child = parent.children.get(name) ?? this.byPath.get(path) ?? newNode(path, name);
+    const shown = key === '[]' ? key : withoutIdentifiers(key);
+    // A key holding an identifier is not remembered (one per record would pile up): only its category is.
+    const name = shown !== key ? shown : parent.children.size >= MAX_FIELDS_PER_OBJECT ? '*' : key;
+    const joined = name === '[]' ? `${parent.path}[]` : parent.path === '' ? name : `${parent.path}.${name}`;
+    // Short keys can spell an identifier together (`a.1380.0138.000`).
+    const path = withoutIdentifiers(joined);
+    const child = parent.children.get(name) ?? this.byPath.get(path) ?? newNode(path, key);
     parent.children.set(name, child);
     this.byPath.set(path, child);
     return child;
@@ -152,7 +187,11 @@ export class Inventory {
   absorb(snapshot: InventorySnapshot): void {
     this.records += snapshot.records;
     this.invalid += snapshot.invalid;
+    for (const [reason, count] of Object.entries(snapshot.invalidReasons) as [QuarantineReasonCode, number][]) {
+      this.invalidReasons[reason] = (this.invalidReasons[reason] ?? 0) + count;
+    }
     this.recordsWithSensitiveAuthData += snapshot.recordsWithSensitiveAuthData;
+    this.recordsWithDuplicateKeys += snapshot.recordsWithDuplicateKeys;
     for (const field of snapshot.fields) {
       let node = this.byPath.get(field.path);
       if (node === undefined) {
@@ -173,7 +212,14 @@ export class Inventory {
       });
       if (node.values > 0 || Object.keys(categories).length > 0) fields.push({ path: node.path, values: node.values, categories });
     }
-    return { records: this.records, invalid: this.invalid, recordsWithSensitiveAuthData: this.recordsWithSensitiveAuthData, fields };
+    return {
+      records: this.records,
+      invalid: this.invalid,
+      invalidReasons: { ...this.invalidReasons },
+      recordsWithSensitiveAuthData: this.recordsWithSensitiveAuthData,
+      recordsWithDuplicateKeys: this.recordsWithDuplicateKeys,
+      fields,
+    };
   }
 
   report(): InventoryReport {

@@ -7,6 +7,7 @@
  */
 import { cardDigitsOf, maskPanDigits } from './detectors/bank-card';
 import { findIdentifiers, replaceMatches, wholeValueCategory } from './detectors/identifiers';
+import { isJsonNumber, numberValueText, type NumberValue } from './json/json-number';
 import { tokenize, type TokenKey } from './tokens';
 
 export const REDACTED = '[REDACTED]';
@@ -21,12 +22,14 @@ export interface TransformCounts {
   truncated: number;
   /** Values replaced whole because their transform could not apply. */
   transformFallbacks: number;
+  /** Kept values replaced by `[REDACTED]` because they did not have their field's shape (`onMismatch: redact`). */
+  shapeRedactions: number;
 }
 
 export type RedactionCounter = 'redactions' | 'safetyNetRedactions';
 
 export function emptyCounts(): TransformCounts {
-  return { redactions: 0, safetyNetRedactions: 0, tokenized: 0, masked: 0, truncated: 0, transformFallbacks: 0 };
+  return { redactions: 0, safetyNetRedactions: 0, tokenized: 0, masked: 0, truncated: 0, transformFallbacks: 0, shapeRedactions: 0 };
 }
 
 export function addCounts(into: TransformCounts, from: TransformCounts): void {
@@ -36,6 +39,7 @@ export function addCounts(into: TransformCounts, from: TransformCounts): void {
   into.masked += from.masked;
   into.truncated += from.truncated;
   into.transformFallbacks += from.transformFallbacks;
+  into.shapeRedactions += from.shapeRedactions;
 }
 
 /** Sets an own property, also for the key `__proto__` (which plain assignment would treat as the prototype). */
@@ -44,8 +48,9 @@ export function setField(target: Record<string, unknown>, key: string, value: un
   else target[key] = value;
 }
 
+/** A JSON object (not an array, not an exact number). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isJsonNumber(value);
 }
 
 function isEmpty(value: unknown): boolean {
@@ -63,18 +68,24 @@ function scrubString(text: string, counts: TransformCounts, counter: RedactionCo
 const SHORTEST_IDENTIFIER_NUMBER = 1e10;
 
 /**
+ * A number scanned by its value (`1.3800138e10` and `13800138000.0` are the mobile 13800138000): kept
+ * as it is when it holds no identifier, else replaced by the placeholder string.
+ */
+function scrubNumber(value: NumberValue, counts: TransformCounts, counter: RedactionCounter): unknown {
+  if (typeof value === 'number' && Math.abs(value) < SHORTEST_IDENTIFIER_NUMBER) return value;
+  const text = numberValueText(value);
+  const scrubbed = scrubString(text, counts, counter);
+  return scrubbed === text ? value : scrubbed;
+}
+
+/**
  * Every identifier in a value replaced by a placeholder, at any depth: strings, object keys, and
  * numbers too (a card number stored as a JSON number is still a card number; such a number becomes
  * the placeholder string).
  */
 export function scrubDeep(value: unknown, counts: TransformCounts, counter: RedactionCounter): unknown {
   if (typeof value === 'string') return scrubString(value, counts, counter);
-  if (typeof value === 'number') {
-    if (Math.abs(value) < SHORTEST_IDENTIFIER_NUMBER) return value;
-    const text = String(value);
-    const scrubbed = scrubString(text, counts, counter);
-    return scrubbed === text ? value : scrubbed;
-  }
+  if (typeof value === 'number' || isJsonNumber(value)) return scrubNumber(value, counts, counter);
   if (Array.isArray(value)) return value.map((item) => scrubDeep(item, counts, counter));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
@@ -106,7 +117,8 @@ type ScalarTransform = (text: string, counts: TransformCounts) => string | undef
 function applyScalar(value: unknown, counts: TransformCounts, transform: ScalarTransform): unknown {
   if (isEmpty(value)) return value;
   if (Array.isArray(value)) return value.map((item) => applyScalar(item, counts, transform));
-  const result = typeof value === 'string' || typeof value === 'number' ? transform(String(value), counts) : undefined;
+  const text = typeof value === 'string' ? value : typeof value === 'number' || isJsonNumber(value) ? numberValueText(value) : undefined;
+  const result = text === undefined ? undefined : transform(text, counts);
   if (result !== undefined) return result;
   counts.transformFallbacks++;
   return REDACTED;

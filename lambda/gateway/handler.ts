@@ -40,10 +40,10 @@ function compiledPlans(): Promise<DesensitizePlan[]> {
 }
 
 const ports: TransferPorts = {
-  async readText(ref) {
+  async readBytes(ref) {
     const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
     if (!object.Body) throw new Error(`s3://${ref.bucket}/${ref.key} has no body`);
-    return { text: await object.Body.transformToString('utf-8'), versionId: object.VersionId };
+    return { bytes: await object.Body.transformToByteArray(), versionId: object.VersionId };
   },
   async put({ bucket, key, body, metadata }) {
     await s3.send(

@@ -26,7 +26,8 @@ export interface DeclarationBody {
 
 /** The I/O the transfer needs; the handler supplies SDK-backed implementations, tests supply fakes. */
 export interface TransferPorts {
-  readText(ref: ObjectRef): Promise<{ text: string; versionId?: string }>;
+  /** The object's bytes, undecoded: the core decodes strictly (a line that is not UTF-8 is quarantined). */
+  readBytes(ref: ObjectRef): Promise<{ bytes: Uint8Array; versionId?: string }>;
   put(target: { bucket: string; key: string; body: string; metadata: Record<string, string> }): Promise<void>;
   declare(body: DeclarationBody): Promise<{ seq: number; hash: string }>;
   /** Records distinct subjects (by token) and returns the distinct total for the exporter, year and kind. */
@@ -96,10 +97,10 @@ export async function transferObject(
     .map((plan) => ({ rule: `${plan.rule.id}@${plan.rule.version}`, status: 'rule_inactive' as const }));
   if (active.length === 0) return outcomes;
 
-  const { text, versionId } = await ports.readText(ref);
+  const { bytes, versionId } = await ports.readBytes(ref);
   const source: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: versionId ?? ref.versionId };
   const inventory = new Inventory();
-  scanJsonl(text, inventory);
+  scanJsonl(bytes, inventory);
   const categories: Record<string, number> = {};
   for (const field of inventory.report().fields) {
     for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
@@ -109,7 +110,7 @@ export async function transferObject(
   for (const plan of active) {
     const { rule } = plan;
     const ruleName = `${rule.id}@${rule.version}`;
-    const batch = desensitizeJsonl(text, plan);
+    const batch = desensitizeJsonl(bytes, plan);
     const quarantined = batch.quarantine.length;
     if (quarantined > 0) {
       await ports.put({

@@ -22,6 +22,8 @@ import {
   type EuTransferInput,
   type SgTransferInput,
 } from '../../lambda/core/assessment/schema';
+import { describeShape } from '../../lambda/core/shapes';
+import { loadTransferRule, TransferRuleError, type TransferRule } from '../../lambda/core/transfer-rule';
 import { describeIssue, IMPACT_ASSESSMENT_MAX_AGE_CEILING_DAYS, IMPACT_ASSESSMENT_MAX_AGE_DAYS } from '../config';
 import { readInstrumentRegister, registerPathForRule } from '../instrument-register';
 import { cacMemo, gdprMemo, pdpaMemo } from './assess-memo';
@@ -36,7 +38,8 @@ const USAGE = `usage: residency assess --in FILE [--format json|markdown] [--dat
                   or an EU transfer: {"jurisdiction":"EU","destination":{"country":"US","recipientConditions":["us_dpf_certified"]},"safeguards":["scc"],"derogations":[],"occasional":false}
                   (an international organisation: "destination":{"internationalOrganisation":"european_patent_organisation"})
                   or a Singapore transfer: {"jurisdiction":"SG","destination":{"country":"US"},"mechanisms":["contract"],"purpose":"payment_settlement"}
-  --rule FILE     a transfer rule: check that its legalBasis fits --in, and its instruments against the register
+  --rule FILE     a transfer rule: check that its legalBasis fits --in, and its instruments against the register;
+                  a whole rule (with fields) is validated too, and the fields that leave are listed with their shapes
   --register FILE the transfer-instrument register (default with --rule: instruments/register.json next to the rule)
   --assessment-max-age DAYS  oldest a PIA/TIA may be (default ${IMPACT_ASSESSMENT_MAX_AGE_DAYS}, as the config's impactAssessmentMaxAgeDays)
   --format        json (default) or markdown (the memo to file, citing the register)
@@ -122,8 +125,7 @@ function readJson(flag: string, path: string): unknown {
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, flag: string, path: string): T {
-  const raw = readJson(flag, path);
+function parseWith<T>(schema: z.ZodType<T>, flag: string, path: string, raw = readJson(flag, path)): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new CliError(`${flag} ${path}: ${parsed.error.issues.map((issue) => describeIssue(issue, raw)).join('; ')}`, BAD_INPUT);
@@ -187,8 +189,46 @@ function destinationsDiffer(input: AssessmentInput, rule: z.output<typeof RuleFo
   return wanted.rule === wanted.input ? undefined : `${wanted.key} "${wanted.rule ?? ''}" differs from --in ${wanted.key} "${wanted.input ?? ''}"`;
 }
 
+/** One field a rule lets leave, as the memo lists it. */
+interface LeavingField {
+  readonly field: string;
+  readonly transform: string;
+  readonly shape?: string;
+  readonly onMismatch?: string;
+}
+
+/**
+ * A whole rule (one whose `fields` map paths to transforms) is validated as the gateway would (bare `keep`, unsafe patterns and
+ * every other schema problem refused), with its validity dates left to the gateway: it is the legal
+ * basis that is assessed here. Returns what leaves, or undefined for a legal-basis-only excerpt.
+ */
+function leavingFields(raw: unknown, path: string): { fields: LeavingField[]; otherFields: string } | undefined {
+  const declared = typeof raw === 'object' && raw !== null && 'fields' in raw ? raw.fields : undefined;
+  if (typeof declared !== 'object' || declared === null || Array.isArray(declared)) return undefined;
+  const validFrom = (raw as { validFrom?: unknown }).validFrom;
+  const inside = typeof validFrom === 'string' && !Number.isNaN(Date.parse(validFrom)) ? new Date(`${validFrom}T00:00:00Z`) : new Date();
+  let rule: TransferRule;
+  try {
+    rule = loadTransferRule(raw, `--rule ${path}`, inside);
+  } catch (err) {
+    if (err instanceof TransferRuleError) throw new CliError(err.message, BAD_INPUT);
+    throw err;
+  }
+  const fields = Object.entries(rule.fields).map(([field, spec]): LeavingField =>
+    typeof spec === 'string' ? { field, transform: spec } : { field, transform: 'keep', shape: describeShape(spec.keep), onMismatch: spec.onMismatch ?? 'quarantine' },
+  );
+  return { fields, otherFields: rule.otherFields };
+}
+
+function leavingLines(leaving: { fields: readonly LeavingField[]; otherFields: string }): string {
+  const lines = leaving.fields.map((f) => `  - \`${f.field}\`: ${f.transform}${f.shape ? ` (shape: ${f.shape}; a value of another shape: ${f.onMismatch})` : ''}`);
+  return `- What leaves (fields not named: ${leaving.otherFields}):\n${lines.join('\n')}\n`;
+}
+
 function checkRule(input: AssessmentInput, options: Options & { rulePath: string }, io: CliIo): number {
-  const rule = parseWith(RuleForLegalBasisSchema, '--rule', options.rulePath);
+  const raw = readJson('--rule', options.rulePath);
+  const rule = parseWith(RuleForLegalBasisSchema, '--rule', options.rulePath, raw);
+  const leaving = leavingFields(raw, options.rulePath);
   if (rule.legalBasis.startsWith('cac_') && input.jurisdiction !== 'CN') {
     throw new CliError(
       `--rule ${options.rulePath}: legalBasis "${rule.legalBasis}" is checked against CN input (the exporter's flows this year), but --in ${options.inPath} is ${input.jurisdiction}`,
@@ -231,6 +271,7 @@ function checkRule(input: AssessmentInput, options: Options & { rulePath: string
         `- Destination: ${rule.destination.internationalOrganisation ?? rule.destination.country}`,
         `- **Legal basis \`${rule.legalBasis}\` ${verdict}**${check.ok ? '' : `: ${check.reason}`}`,
         `- **Instruments: ${instruments === undefined ? 'not checked (no register)' : instruments.problems.length === 0 ? 'complete and in force' : `${instruments.problems.length} problem(s)`}**`,
+        ...(leaving ? [leavingLines(leaving).trimEnd()] : []),
         '',
         ...instrumentsForRule(rule, register, instruments?.problems ?? [], options.date),
       ].join('\n'),
@@ -244,6 +285,7 @@ function checkRule(input: AssessmentInput, options: Options & { rulePath: string
       fits,
       reason: check.ok ? undefined : check.reason,
       instruments: instruments === undefined ? null : { register: register?.shownAs, problems: instruments.problems },
+      ...(leaving ? { leaves: leaving.fields, otherFields: leaving.otherFields } : {}),
     };
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   }

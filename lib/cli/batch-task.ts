@@ -4,18 +4,10 @@
  */
 // Imported module by module, not from the core's index: a worker thread then never loads zod
 // (rule validation happens once, in the main thread), which keeps worker start-up short.
+import type { DesensitizedBatch, RecordFormat } from '../../lambda/core/batch';
+import { csvLayout, csvOutputColumns, desensitizeCsv, scanCsv, type CsvLayout } from '../../lambda/core/csv-records';
 import { compileTransferRule } from '../../lambda/core/desensitize';
-import {
-  csvLayout,
-  csvOutputColumns,
-  desensitizeCsv,
-  desensitizeJsonl,
-  scanCsv,
-  scanJsonl,
-  type CsvLayout,
-  type DesensitizedBatch,
-  type RecordFormat,
-} from '../../lambda/core/records';
+import { desensitizeJsonl, scanJsonl } from '../../lambda/core/records';
 import { Inventory, type InventorySnapshot } from '../../lambda/core/scan';
 import { tokenKeyFromBytes } from '../../lambda/core/tokens';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
@@ -51,9 +43,11 @@ function layoutOf(task: BatchTask): CsvLayout | undefined {
   return task.format === 'csv' && task.header !== undefined ? csvLayout(task.header) : undefined;
 }
 
-function decode(task: BatchTask, layout: CsvLayout | undefined, bytes: Uint8Array): string {
+/** The reader skips the file's byte order mark itself; a batch is never treated as the start of the input. */
+const MID_FILE = { startOfInput: false } as const;
+
+function checkLayout(task: BatchTask, layout: CsvLayout | undefined): void {
   if (task.format === 'csv' && layout === undefined) throw new Error('a CSV batch arrived without a header');
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 export function createBatchRunner(task: BatchTask): BatchRunner {
@@ -62,8 +56,8 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
     const layout = layoutOf(task);
     return {
       run: (bytes) => {
-        const text = decode(task, layout, bytes);
-        return { kind: 'scan', lines: layout ? scanCsv(text, layout, inventory) : scanJsonl(text, inventory) };
+        checkLayout(task, layout);
+        return { kind: 'scan', lines: layout ? scanCsv(bytes, layout, inventory, MID_FILE) : scanJsonl(bytes, inventory, MID_FILE) };
       },
       inventory: () => inventory.snapshot(),
     };
@@ -74,8 +68,8 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
   const encoder = new TextEncoder();
   return {
     run: (bytes) => {
-      const text = decode(task, layout, bytes);
-      const { output, ...batch } = layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan);
+      checkLayout(task, layout);
+      const { output, ...batch } = layout ? desensitizeCsv(bytes, layout, columns, plan, MID_FILE) : desensitizeJsonl(bytes, plan, MID_FILE);
       // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
       return { kind: 'desensitize', batch, output: encoder.encode(output) };
     },

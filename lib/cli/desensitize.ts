@@ -4,7 +4,8 @@
  * Applies a transfer rule to every record of a JSON Lines or CSV file. The rule and the token key are
  * checked before the input is opened; records come out in input order; every record read is either
  * written or quarantined with a reason (read = written + quarantined), and one JSON summary line goes
- * to stdout.
+ * to stdout: the counts, the quarantine reasons with their counts, and the kept fields whose values
+ * did not have their shape. Nothing in it, in the quarantine file or on stderr carries record content.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -38,7 +39,7 @@ const USAGE = `usage: residency desensitize --rule RULE.json --in FILE --out FIL
   --in FILE              input records: JSON Lines (.jsonl, .ndjson) or CSV (.csv)
   --out FILE             desensitized records, same format and order as the input
   --quarantine FILE      JSON Lines: line number and reason of every record not written
-  --workers N            worker threads (default 1)
+  --workers N            worker threads (default: the machine's available cores)
   --input-format F       jsonl or csv, when the extension does not say
   --token-key-file FILE  HMAC key for token fields (hex or raw bytes, at least 32 bytes);
                          otherwise RESIDENCY_TOKEN_KEY (hex) is used; one of them is required
@@ -101,6 +102,8 @@ interface Totals {
   quarantined: number;
   readonly counts: TransformCounts;
   readonly reasons: Partial<Record<QuarantineReasonCode, number>>;
+  /** Kept values that did not have their shape, by the rule's field path. */
+  readonly shapeMismatches: Record<string, number>;
 }
 
 interface DesensitizeSourceOptions {
@@ -125,7 +128,7 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
   }
   const out = await OutputFile.create(options.outPath, 'out');
   const quarantine = await OutputFile.create(options.quarantinePath, 'quarantine');
-  const totals: Totals = { read: 0, written: 0, quarantined: 0, counts: emptyCounts(), reasons: {} };
+  const totals: Totals = { read: 0, written: 0, quarantined: 0, counts: emptyCounts(), reasons: {}, shapeMismatches: {} };
   try {
     if (outputHeader !== undefined) await out.write(`${outputHeader}\n`);
     await runPipeline({
@@ -139,6 +142,7 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
         totals.written += batch.written;
         totals.quarantined += batch.quarantine.length;
         addCounts(totals.counts, batch.counts);
+        for (const [field, count] of Object.entries(batch.shapeMismatches)) totals.shapeMismatches[field] = (totals.shapeMismatches[field] ?? 0) + count;
         await out.write(output);
         let lines = '';
         for (const entry of batch.quarantine) {
@@ -203,6 +207,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     safetyNetRedactions,
     ...otherCounts,
     quarantineReasons: totals.reasons,
+    shapeMismatches: totals.shapeMismatches,
     rule: rule.id,
     ruleVersion: rule.version,
     destination: rule.destination.region,

@@ -1,6 +1,7 @@
 /** Flag parsing and checks shared by the data-plane commands (`scan`, `desensitize`). */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RecordFormat } from '../../lambda/core';
@@ -29,8 +30,13 @@ export function requireFlag(value: string | undefined, flag: string): string {
   return value;
 }
 
+/** The default `--workers`: the cores this process may use. */
+export function defaultWorkers(): number {
+  return Math.min(MAX_WORKERS, Math.max(1, availableParallelism()));
+}
+
 export function workerCount(value: string | undefined): number {
-  if (value === undefined) return 1;
+  if (value === undefined) return defaultWorkers();
   const count = Number(value);
   if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
     throw new CliError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, got "${value}"`, USAGE_ERROR);

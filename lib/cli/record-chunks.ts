@@ -1,71 +1,62 @@
 /**
  * Reads an input file as batches of whole records (about BATCH_BYTES each), so workers can decode
- * and process batches independently: JSON Lines batches end at a newline, CSV batches at a newline
- * outside quotes (a quoted field may span lines). A CSV file's header record is returned apart.
+ * and process batches independently: JSON Lines batches end at a newline, CSV batches at a record
+ * end the core's scanner reports (a quoted field may span lines; a record that cannot be read ends
+ * with its first line). A CSV file's header record is returned apart.
+ *
+ * Memory stays bounded whatever the file holds: a physical line longer than MAX_RECORD_BYTES is cut
+ * to MAX_RECORD_BYTES + 1 bytes here (the rest of it skipped up to its newline), so the worker sees
+ * that it is too long and quarantines it under its own line number; and a CSV record is decided
+ * within MAX_RECORD_BYTES, so an unclosed quote never holds back the rest of the file.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { csvLayout, CsvHeaderError, parseCsv, type CsvLayout, type RecordFormat } from '../../lambda/core';
+import {
+  csvDecidedEnd,
+  csvFields,
+  csvLayout,
+  CsvHeaderError,
+  CsvScanner,
+  MAX_RECORD_BYTES,
+  type CsvLayout,
+  type RecordFormat,
+} from '../../lambda/core';
 import { CliError } from './io';
 
 export const BATCH_BYTES = 1 << 20;
 const LF = 10;
-const QUOTE = 34;
-const COMMA = 44;
-const CR = 13;
 
-enum CsvState {
-  FieldStart,
-  Unquoted,
-  Quoted,
-  QuoteInQuoted,
-  BadLine,
-}
+/** Cuts every physical line to at most `limit + 1` bytes, across chunks. */
+export class LongLineCutter {
+  /** Bytes of the current line seen so far (in earlier chunks). */
+  private lineBytes = 0;
 
-/** Tracks CSV quoting across chunks, with the same rules as the core CSV parser. */
-class CsvRecordEnds {
-  private state = CsvState.FieldStart;
+  constructor(private readonly limit = MAX_RECORD_BYTES) {}
 
-  /** Index just past the last record end in `bytes` (or the first one, if `first`), or -1. */
-  scan(bytes: Uint8Array, first = false): number {
-    let lastEnd = -1;
-    let state = this.state;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      switch (state) {
-        case CsvState.Quoted: {
-          const quote = bytes.indexOf(QUOTE, i);
-          if (quote === -1) i = bytes.length;
-          else {
-            i = quote;
-            state = CsvState.QuoteInQuoted;
-          }
-          continue;
-        }
-        case CsvState.QuoteInQuoted:
-          if (b === QUOTE) state = CsvState.Quoted;
-          else if (b === COMMA) state = CsvState.FieldStart;
-          else if (b !== LF && b !== CR) state = CsvState.BadLine;
-          break;
-        case CsvState.FieldStart:
-          if (b === QUOTE) state = CsvState.Quoted;
-          else if (b !== COMMA && b !== LF) state = CsvState.Unquoted;
-          break;
-        case CsvState.Unquoted:
-          if (b === COMMA) state = CsvState.FieldStart;
-          else if (b === QUOTE) state = CsvState.BadLine;
-          break;
-        case CsvState.BadLine:
-          break;
+  cut(chunk: Buffer): Buffer {
+    const keep = this.limit + 1;
+    let parts: Buffer[] | undefined;
+    let copiedUpTo = 0;
+    let lineBytes = this.lineBytes;
+    for (let pos = 0; pos < chunk.length; ) {
+      const newline = chunk.indexOf(LF, pos);
+      const end = newline === -1 ? chunk.length : newline;
+      if (lineBytes + (end - pos) > keep) {
+        // This line goes past the limit within [pos, end): pass on only its first `keep` bytes.
+        parts ??= [];
+        const passUntil = pos + Math.max(0, keep - lineBytes);
+        parts.push(chunk.subarray(copiedUpTo, passUntil));
+        copiedUpTo = end;
       }
-      // Quoted content, newlines included, was skipped by the jump above: this LF ends a record.
-      if (b === LF) {
-        state = CsvState.FieldStart;
-        lastEnd = i + 1;
-        if (first) break;
-      }
+      lineBytes += end - pos;
+      if (newline === -1) break;
+      lineBytes = 0;
+      pos = newline + 1;
     }
-    this.state = state;
-    return lastEnd;
+    this.lineBytes = lineBytes;
+    if (parts === undefined) return chunk;
+    parts.push(chunk.subarray(copiedUpTo));
+    return Buffer.concat(parts);
   }
 }
 
@@ -85,33 +76,42 @@ function startsWithBom(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+/** Where the bytes can be cut so that every record before the cut is complete (0: nowhere yet). */
+function recordsEnd(bytes: Buffer, format: RecordFormat): number {
+  return format === 'csv' ? csvDecidedEnd(bytes) : bytes.lastIndexOf(LF) + 1;
 }
 
 /** Record-aligned batches of a file; each batch is a fresh copy its consumer may transfer. */
 async function* recordBatches(path: string, format: RecordFormat, batchBytes: number, progress: { bytes: number }): AsyncGenerator<Uint8Array> {
-  const csv = format === 'csv' ? new CsvRecordEnds() : undefined;
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+  const cutter = new LongLineCutter();
+  let pending: Buffer = Buffer.alloc(0);
   let firstChunk = true;
   for await (const read of createReadStream(path, { highWaterMark: batchBytes })) {
     let chunk = read as Buffer;
     progress.bytes += chunk.length;
     if (firstChunk && startsWithBom(chunk)) chunk = chunk.subarray(3);
     firstChunk = false;
-    const end = csv ? csv.scan(chunk) : chunk.lastIndexOf(LF) + 1;
-    if (end <= 0) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
+    const bytes = pending.length === 0 ? cutter.cut(chunk) : Buffer.concat([pending, cutter.cut(chunk)]);
+    const end = recordsEnd(bytes, format);
+    if (end === 0) {
+      pending = bytes;
       continue;
     }
-    pending.push(chunk.subarray(0, end));
-    yield new Uint8Array(concat(pending));
-    pending = end < chunk.length ? [chunk.subarray(end)] : [];
-    pendingBytes = chunk.length - end;
+    yield new Uint8Array(bytes.subarray(0, end));
+    pending = Buffer.from(bytes.subarray(end));
   }
-  if (pendingBytes > 0) yield new Uint8Array(concat(pending));
+  if (pending.length > 0) yield new Uint8Array(pending);
+}
+
+/** The header record of a CSV file's first batch: its fields and where it ends. */
+function csvHeader(path: string, bytes: Uint8Array): { fields: string[]; end: number; lines: number } {
+  const span = new CsvScanner(bytes, true).next(0);
+  if (span === undefined) throw new Error('unreachable: a final scan decides every record');
+  if (span.blank) throw new CliError(`${path}: the first line of a CSV file must be its header, found an empty line`);
+  if (span.problem !== undefined) throw new CliError(`${path}: line 1 (the header) is not a valid CSV record (${span.problem})`);
+  const headerBytes = bytes.subarray(span.start, span.end);
+  if (!isUtf8(headerBytes)) throw new CliError(`${path}: line 1 (the header) is not valid UTF-8`);
+  return { fields: csvFields(Buffer.from(headerBytes).toString('utf8')), end: span.end, lines: span.lines };
 }
 
 /** Opens `path` for batch reading; for CSV, reads and parses the header first. */
@@ -126,23 +126,20 @@ export async function openRecordSource(path: string, format: RecordFormat, batch
 
   const first = await batches.next();
   if (first.done) return { header: undefined, headerLines: 0, batches: (async function* () {})(), bytesRead, close };
-  const bytes = first.value;
-  const headerEnd = new CsvRecordEnds().scan(bytes, true);
-  const headerBytes = headerEnd === -1 ? bytes : bytes.subarray(0, headerEnd);
-  const headerText = Buffer.from(headerBytes).toString('utf8');
-  const header = parseCsv(headerText).records[0]?.fields;
-  if (header === undefined) {
-    await close();
+  let header: ReturnType<typeof csvHeader>;
+  try {
+    header = csvHeader(path, first.value);
+  } catch (err) {
     // Reading on would take the first record for the header, or drop the whole file as empty.
-    throw new CliError(`${path}: the first line of a CSV file must be its header, found an empty line`);
+    await close();
+    throw err;
   }
-  const headerLines = headerText.split('\n').length - (headerText.endsWith('\n') ? 1 : 0);
-  const rest = headerEnd === -1 ? undefined : bytes.slice(headerEnd);
+  const rest = first.value.slice(header.end);
   async function* withRest(): AsyncGenerator<Uint8Array> {
-    if (rest !== undefined && rest.length > 0) yield rest;
+    if (rest.length > 0) yield rest;
     yield* batches;
   }
-  return { header, headerLines, batches: withRest(), bytesRead, close };
+  return { header: header.fields, headerLines: header.lines, batches: withRest(), bytesRead, close };
 }
 
 /** The layout of a CSV header, or a one-line CliError naming the file and every header problem. */

@@ -47,6 +47,20 @@ function counted(n: number, singular: string, plural: string): string {
   return `${count(n)} ${n === 1 ? singular : plural}`;
 }
 
+const INVALID_REASON_LABELS: Readonly<Record<string, string>> = {
+  invalid_utf8: 'not valid UTF-8',
+  too_long: 'longer than the record size limit',
+  too_deep: 'nested deeper than the depth limit',
+  unparseable: 'not valid JSON or CSV',
+  not_an_object: 'not a JSON object',
+};
+
+function invalidReasons(report: InventoryReport): string {
+  return Object.entries(report.invalidReasons)
+    .map(([reason, n]) => `${INVALID_REASON_LABELS[reason] ?? reason}: ${count(n ?? 0)}`)
+    .join('; ');
+}
+
 function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
@@ -73,7 +87,7 @@ export function scanMarkdown(report: InventoryReport, source: string, scannedAt:
     `# Personal financial information inventory: ${code(source)}`,
     '',
     `Scanned ${count(report.records)} records on ${scannedAt.toISOString().slice(0, 10)} (UTC) with \`residency scan\`` +
-      (report.invalid > 0 ? `; ${count(report.invalid)} lines could not be read as records and were not scanned.` : '.'),
+      (report.invalid > 0 ? `; ${counted(report.invalid, 'line', 'lines')} could not be read as records and ${report.invalid === 1 ? 'was' : 'were'} not scanned (${invalidReasons(report)}).` : '.'),
     '',
     '## Summary',
     '',
@@ -85,6 +99,11 @@ export function scanMarkdown(report: InventoryReport, source: string, scannedAt:
     );
   } else {
     lines.push('- No record carries sensitive authentication data (CVV/CVN, PIN, track data, passwords, one-time codes).');
+  }
+  if (report.recordsWithDuplicateKeys > 0) {
+    lines.push(
+      `- **${counted(report.recordsWithDuplicateKeys, 'record repeats', 'records repeat')} a key within one object.** Readers disagree on which value counts, so the transfer gateway quarantines such records; every value was inventoried here.`,
+    );
   }
   if (sensitive.length > 0) {
     lines.push(
@@ -116,6 +135,7 @@ export function scanMarkdown(report: InventoryReport, source: string, scannedAt:
     '- Payment transaction ids have no check digit: they are recognised by field name (`trade_no`, `transaction_id`, ...) or by the words before them in text.',
     '- Sensitive authentication data: by field name at any depth (`cvv`, `cvn2`, `pin`, `pinBlock`, `track2`, `password`, `otp`, ...) and track data by its format.',
     '- Numbers that fail their checksum (an order number with a wrong check character, a reference failing Luhn) are not counted: a long number is read whole, never as windows.',
+    '- A key that itself holds an identifier (a map keyed by phone or card numbers) is shown by its category, e.g. `byPhone.[cn_mobile].name`: this report never repeats an identifier.',
     '',
   );
   return lines.join('\n');

@@ -17,7 +17,7 @@ const USAGE = `usage: residency scan --in FILE [options]
 
   --in FILE            records: JSON Lines (.jsonl, .ndjson) or CSV (.csv)
   --format F           json (default) or markdown (the risk summary for compliance)
-  --workers N          worker threads (default 1)
+  --workers N          worker threads (default: the machine's available cores)
   --input-format F     jsonl or csv, when the extension does not say
 `;
 

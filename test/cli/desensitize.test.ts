@@ -15,6 +15,7 @@ const RECORDS = [
   },
   { card: { pan: '4111111111111111', cvv: '123' } },
   { txn: { tradeNo: 'ref 4111111111111111', amount: 11 } },
+  { txn: { tradeNo: '2024010122001400000000000002', amount: 13800138000 } },
 ];
 
 let dir: TempDir;
@@ -37,25 +38,32 @@ function args(p: { in: string; out: string; quarantine: string }, ...extra: stri
 
 describe('residency desensitize', () => {
   test('writes records in order, quarantines with line numbers, prints one summary line', async () => {
-    const p = paths(`${jsonl(RECORDS.slice(0, 2))}not json\n\n${jsonl(RECORDS.slice(2))}`);
+    const p = paths(`${jsonl(RECORDS.slice(0, 2))}not json\n\n${jsonl(RECORDS.slice(2, 4))}`);
     const io = captureIo();
     expect(await run(args(p), io)).toBe(0);
 
     expect(io.out).toHaveLength(1);
     const summary = JSON.parse(io.out[0]);
-    expect(summary).toMatchObject({ read: 4, written: 2, quarantined: 2, safetyNetRedactions: 1, redactions: 1, tokenized: 1, masked: 1, truncated: 1 });
+    expect(summary).toMatchObject({ read: 5, written: 2, quarantined: 3, safetyNetRedactions: 1, redactions: 1, tokenized: 1, masked: 1, truncated: 1 });
     expect(summary.read).toBe(summary.written + summary.quarantined);
-    expect(summary).toMatchObject({ quarantineReasons: { sensitive_auth_data: 1, unparseable: 1 }, rule: 'sg-settlement', ruleVersion: 1 });
+    expect(summary).toMatchObject({
+      quarantineReasons: { sensitive_auth_data: 1, unparseable: 1, shape_mismatch: 1 },
+      shapeMismatches: { 'txn.tradeNo': 1 },
+      rule: 'sg-settlement',
+      ruleVersion: 1,
+    });
 
     const out = readFileSync(p.out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(out[0]).toMatchObject({ payer: { idNumber: '002X', mobile: expect.stringMatching(/^tok_cn_mobile_/) }, card: { pan: '411111******1111' }, memo: 'call [REDACTED:cn_mobile]' });
     expect(out[0].payer.name).toBeUndefined();
-    expect(out[1]).toEqual({ txn: { tradeNo: 'ref [REDACTED:bank_card]', amount: 11 } });
+    // The amount has its shape (a decimal) but is a mobile number: the safety net catches it.
+    expect(out[1]).toEqual({ txn: { tradeNo: '2024010122001400000000000002', amount: '[REDACTED:cn_mobile]' } });
 
     const quarantine = readFileSync(p.quarantine, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(quarantine).toEqual([
       { line: 2, reason: 'sensitive_auth_data', detail: expect.stringContaining('"card.cvv"') },
       { line: 3, reason: 'unparseable', detail: expect.stringMatching(/^not valid JSON/) },
+      { line: 5, reason: 'shape_mismatch', detail: expect.stringContaining('field "txn.tradeNo" holds a value that is not pattern ^[0-9]{28}$') },
     ]);
     expect(readFileSync(p.quarantine, 'utf8')).not.toContain('"123"');
     expect(existsSync(`${p.out}.partial`)).toBe(false);
@@ -82,7 +90,7 @@ describe('residency desensitize', () => {
   });
 
   test('two workers give the same output as one', async () => {
-    const many = Array.from({ length: 300 }, (_, i) => ({ ...RECORDS[i % 3], seq: i, memo: `n${i} 13800138000` }));
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...RECORDS[i % 4], seq: i, memo: `n${i} 13800138000` }));
     const p = paths(jsonl(many));
     expect(await run(args(p, '--workers', '2'), captureIo())).toBe(0);
     const twoWorkers = readFileSync(p.out, 'utf8');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseTransferRule } from '../../lambda/core/transfer-rule';
 import type { BatchOutcome, BatchTask } from '../../lib/cli/batch-task';
 import { runPipeline } from '../../lib/cli/pipeline';
-import { openRecordSource } from '../../lib/cli/record-chunks';
+import { LongLineCutter, openRecordSource } from '../../lib/cli/record-chunks';
 import { jsonl, TempDir, TEST_KEY_HEX } from './support';
 
 const rule = parseTransferRule(readFileSync(join(__dirname, '..', '..', 'rules', 'cn-home', 'sg-settlement.json'), 'utf8'), 'sg-settlement.json', new Date('2026-06-01'));
@@ -14,27 +14,50 @@ beforeAll(() => {
 });
 afterAll(() => dir.remove());
 
-async function collect(path: string, format: 'jsonl' | 'csv', workers: number, batchBytes: number): Promise<{ outputs: string[]; quarantined: number[] }> {
+async function collect(
+  path: string,
+  format: 'jsonl' | 'csv',
+  workers: number,
+  batchBytes: number,
+): Promise<{ outputs: string[]; quarantined: number[]; reasons: string[]; read: number; written: number; largestBatch: number }> {
   const source = await openRecordSource(path, format, batchBytes);
   const task: BatchTask = { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(TEST_KEY_HEX, 'hex') };
   const outputs: string[] = [];
   const quarantined: number[] = [];
+  const reasons: string[] = [];
+  let [read, written, largestBatch] = [0, 0, 0];
+  const batches = source.batches;
+  const measured = {
+    ...source,
+    batches: (async function* () {
+      for await (const batch of batches) {
+        largestBatch = Math.max(largestBatch, batch.length);
+        yield batch;
+      }
+    })(),
+  };
   await runPipeline({
-    source,
+    source: measured,
     task,
     workers,
     onOutcome: (outcome: BatchOutcome, linesBefore) => {
       if (outcome.kind !== 'desensitize') return;
       outputs.push(Buffer.from(outcome.output).toString('utf8'));
       quarantined.push(...outcome.batch.quarantine.map((q) => linesBefore + q.line));
+      reasons.push(...outcome.batch.quarantine.map((q) => q.reason));
+      read += outcome.batch.read;
+      written += outcome.batch.written;
     },
   });
-  return { outputs, quarantined };
+  return { outputs, quarantined, reasons, read, written, largestBatch };
 }
+
+/** A 28-digit trade number, as the rule's pattern wants. */
+const tradeNo = (i: number) => String(2024010122001400000000000000n + BigInt(i));
 
 describe('batch pipeline', () => {
   test('many small batches over two workers come back in input order, with absolute line numbers', async () => {
-    const records = Array.from({ length: 400 }, (_, i) => (i % 37 === 5 ? { card: { cvv: '1' } } : { txn: { tradeNo: `T${i}`, amount: i } }));
+    const records = Array.from({ length: 400 }, (_, i) => (i % 37 === 5 ? { card: { cvv: '1' } } : { txn: { tradeNo: tradeNo(i), amount: i } }));
     const path = dir.file('many.jsonl', jsonl(records));
     const parallel = await collect(path, 'jsonl', 2, 512);
     expect(parallel.outputs.length).toBeGreaterThan(20);
@@ -45,12 +68,12 @@ describe('batch pipeline', () => {
   });
 
   test('CSV batches never cut a quoted field, even when it spans lines and chunks', async () => {
-    const rows = Array.from({ length: 60 }, (_, i) => `T${i},"line one ${i}\nline, two ""quoted"""`);
+    const rows = Array.from({ length: 60 }, (_, i) => `${tradeNo(i)},"line one ${i}\nline, two ""quoted"""`);
     const path = dir.file('quoted.csv', `\uFEFFtxn.tradeNo,memo\n${rows.join('\n')}\n`);
     const result = await collect(path, 'csv', 2, 16);
     expect(result.quarantined).toEqual([]);
     const memos = result.outputs.join('');
-    for (let i = 0; i < 60; i++) expect(memos).toContain(`T${i},"line one ${i}\nline, two ""quoted"""\n`);
+    for (let i = 0; i < 60; i++) expect(memos).toContain(`${tradeNo(i)},"line one ${i}\nline, two ""quoted"""\n`);
   });
 
   test('a CSV header is read apart, BOM removed, and line numbers count it', async () => {
@@ -60,5 +83,41 @@ describe('batch pipeline', () => {
     const batches: string[] = [];
     for await (const batch of source.batches) batches.push(Buffer.from(batch).toString('utf8'));
     expect(batches).toEqual(['1,2\n']);
+  });
+
+  test('an unclosed CSV quote costs one line, whatever the batch size; every later row is written', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${tradeNo(i)},row ${i}`);
+    rows[3] = `${tradeNo(3)},"opened and never closed`;
+    const path = dir.file('unclosed.csv', `txn.tradeNo,memo\n${rows.join('\n')}\n`);
+    for (const batchBytes of [7, 64, 1 << 20]) {
+      const result = await collect(path, 'csv', 2, batchBytes);
+      expect(result.quarantined).toEqual([5]);
+      expect(result).toMatchObject({ read: 200, written: 199 });
+    }
+  });
+
+  test('a line of many megabytes is quarantined on its own line, and never held in memory whole', async () => {
+    const records = [{ memo: 'before' }, { memo: 'x'.repeat(3 << 20) }, { memo: 'after' }];
+    const path = dir.file('long.jsonl', jsonl(records));
+    const result = await collect(path, 'jsonl', 1, 1 << 16);
+    expect(result).toMatchObject({ read: 3, written: 2, quarantined: [2], reasons: ['too_long'] });
+    expect(result.largestBatch).toBeLessThan((1 << 20) + (1 << 17));
+  });
+});
+
+test('only the file\'s byte order mark is skipped: a batch that happens to start with one is not the start of the input', async () => {
+  const line = JSON.stringify({ memo: 'x' });
+  const path = dir.file('boms.jsonl', `\uFEFF${line}\n\uFEFF${line}\n${line}\n`);
+  for (const batchBytes of [5, 1 << 20]) {
+    const result = await collect(path, 'jsonl', 1, batchBytes);
+    expect(result).toMatchObject({ read: 3, written: 2, quarantined: [2], reasons: ['unparseable'] });
+  }
+});
+
+describe('LongLineCutter', () => {
+  test('cuts every line to limit + 1 bytes across chunks, keeping newlines and short lines whole', () => {
+    const cutter = new LongLineCutter(4);
+    const chunks = ['ab\nabcdefgh', 'ijk\nxy', 'z\n', 'abcdef'].map((c) => Buffer.from(c));
+    expect(chunks.map((chunk) => cutter.cut(chunk).toString()).join('')).toBe('ab\nabcde\nxyz\nabcde');
   });
 });

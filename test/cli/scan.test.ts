@@ -24,7 +24,9 @@ describe('residency scan', () => {
     expect(report).toEqual({
       records: 2,
       invalid: 1,
+      invalidReasons: { unparseable: 1 },
       recordsWithSensitiveAuthData: 1,
+      recordsWithDuplicateKeys: 0,
       fields: [
         { path: 'card.cvv', values: 1, categories: { sensitive_auth_data: 1 }, level: 'C3' },
         { path: 'card.pan', values: 2, categories: { bank_card: 2 }, level: 'C2' },

@@ -15,17 +15,22 @@ describe('desensitizeRecord under the example rule (sg-settlement)', () => {
         card: { pan: '622202******7890' },
         memo: 'call [REDACTED:cn_mobile] id [REDACTED:cn_resident_id]',
       },
-      counts: { redactions: 2, safetyNetRedactions: 0, tokenized: 1, masked: 1, truncated: 1, transformFallbacks: 0 },
+      counts: { redactions: 2, safetyNetRedactions: 0, tokenized: 1, masked: 1, truncated: 1, transformFallbacks: 0, shapeRedactions: 0 },
     });
   });
 
-  test('a kept field holding an identifier is caught by the safety net and counted', () => {
-    const record = { txn: { tradeNo: 'see card 4111111111111111', amount: 4111111111111111 } };
-    const result = desensitizeRecord(record, plan);
-    expect(result).toMatchObject({
-      status: 'written',
-      record: { txn: { tradeNo: 'see card [REDACTED:bank_card]', amount: '[REDACTED:bank_card]' } },
-      counts: { safetyNetRedactions: 2 },
+  test('a kept value that has its shape but holds an identifier is caught by the safety net and counted', () => {
+    const result = desensitizeRecord({ txn: { amount: 13800138000 } }, planWith({ fields: { 'txn.amount': { keep: 'decimal' } } }));
+    expect(result).toMatchObject({ status: 'written', record: { txn: { amount: '[REDACTED:cn_mobile]' } }, counts: { safetyNetRedactions: 1 } });
+  });
+
+  test('a kept value of another shape quarantines the record by default, naming the field and shape, never the value', () => {
+    const result = desensitizeRecord({ txn: { tradeNo: 'see card 4111111111111111', amount: 4111111111111111 } }, plan);
+    expect(result).toEqual({
+      status: 'quarantined',
+      reason: 'shape_mismatch',
+      field: 'txn.tradeNo',
+      detail: 'field "txn.tradeNo" holds a value that is not pattern ^[0-9]{28}$, the shape the rule keeps; the rule quarantines such records',
     });
   });
 
@@ -71,7 +76,7 @@ describe('desensitizeRecord under the example rule (sg-settlement)', () => {
   });
 });
 
-describe('rule shapes', () => {
+describe('rule paths', () => {
   test('otherFields redact keeps unnamed fields with identifiers redacted, keys included', () => {
     const plan = planWith({ fields: { 'payer.mobile': 'drop' }, otherFields: 'redact' });
     const result = desensitizeRecord({ payer: { mobile: '13800138000', note: 'alt 13900139000' }, '13700137000': 'x' }, plan);
@@ -82,23 +87,23 @@ describe('rule shapes', () => {
     });
   });
 
-  test('a named object is kept whole, recursively scanned', () => {
-    const plan = planWith({ fields: { shipping: 'keep' } });
+  test('a named object under redact is kept whole, recursively scanned', () => {
+    const plan = planWith({ fields: { shipping: 'redact' } });
     const result = desensitizeRecord({ shipping: { city: 'Singapore', contact: { phone: '138 0013 8000' } } }, plan);
     expect(result).toMatchObject({
       record: { shipping: { city: 'Singapore', contact: { phone: '[REDACTED:cn_mobile]' } } },
-      counts: { safetyNetRedactions: 1 },
+      counts: { redactions: 1 },
     });
   });
 
   test('paths through arrays apply to each element', () => {
-    const plan = planWith({ fields: { 'items.pan': 'mask_pan', 'items.sku': 'keep' } });
+    const plan = planWith({ fields: { 'items.pan': 'mask_pan', 'items.sku': { keep: { pattern: '^[A-Z][0-9]$' } } } });
     const result = desensitizeRecord({ items: [{ pan: '4111111111111111', sku: 'A1', extra: 1 }, { sku: 'B2' }, 'loose'] }, plan);
     expect(result).toMatchObject({ record: { items: [{ pan: '411111******1111', sku: 'A1' }, { sku: 'B2' }] } });
   });
 
   test('a record key "__proto__" does not change the output prototype', () => {
-    const plan = planWith({ fields: { memo: 'keep' }, otherFields: 'redact' });
+    const plan = planWith({ fields: { memo: { keep: { enum: ['x'] } } }, otherFields: 'redact' });
     const result = desensitizeRecord(JSON.parse('{"__proto__": {"polluted": true}, "memo": "x"}'), plan);
     expect(result.status).toBe('written');
     if (result.status !== 'written') return;
@@ -107,8 +112,9 @@ describe('rule shapes', () => {
   });
 
   test('transformForPath answers per column: own transform, enclosing transform or otherFields', () => {
-    const plan = compileTransferRule(ruleWith({ fields: { payer: 'keep', 'card.pan': 'mask_pan' } }), KEY);
-    expect(transformForPath(plan, ['payer', 'name'])).toBe('keep');
+    const plan = compileTransferRule(ruleWith({ fields: { payer: 'redact', 'txn.amount': { keep: 'decimal' }, 'card.pan': 'mask_pan' } }), KEY);
+    expect(transformForPath(plan, ['payer', 'name'])).toBe('redact');
+    expect(transformForPath(plan, ['txn', 'amount'])).toBe('keep');
     expect(transformForPath(plan, ['card', 'pan'])).toBe('mask_pan');
     expect(transformForPath(plan, ['card'])).toBe('drop');
     expect(transformForPath(plan, ['memo'])).toBe('drop');

@@ -33,7 +33,7 @@ describe('transfer rules', () => {
       extra: true,
       destination: { region: 'ap-mars-1', recipient: '' },
       validFrom: '2026-02-30',
-      fields: { 'payer.idNumber': 'hash', 'bad..path': 'keep' },
+      fields: { 'payer.idNumber': 'hash', 'bad..path': 'drop' },
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -42,7 +42,7 @@ describe('transfer rules', () => {
         'key destination.country: missing; it is required',
         'key destination.recipient: value "": expected the legal name of the receiving party',
         'key validFrom: value "2026-02-30": expected a real calendar date written YYYY-MM-DD',
-        'key fields["payer.idNumber"]: value "hash": expected one of keep, drop, last4, mask_pan, token, redact',
+        'key fields["payer.idNumber"]: value "hash": expected one of drop, last4, mask_pan, token, redact, or {"keep": <shape>}',
         expect.stringContaining('key fields["bad..path"]: expected a dotted field path'),
         '(top level): unknown key "extra"',
       ]),
@@ -57,7 +57,7 @@ describe('transfer rules', () => {
   });
 
   test('overlapping paths and reversed dates are refused', () => {
-    const problems = problemsOf({ ...exampleRuleJson(), validFrom: '2027-01-01', validUntil: '2026-01-01', fields: { payer: 'keep', 'payer.idNumber': 'last4' } });
+    const problems = problemsOf({ ...exampleRuleJson(), validFrom: '2027-01-01', validUntil: '2026-01-01', fields: { payer: 'redact', 'payer.idNumber': 'last4' } });
     expect(problems).toEqual([
       'key validUntil: value "2026-01-01": expected a date on or after validFrom (2027-01-01)',
       'key fields: "payer" and "payer.idNumber" overlap; name either the object or fields inside it, not both',
@@ -69,6 +69,44 @@ describe('transfer rules', () => {
     ['2025-12-31T23:59:59Z', 'rule "sg-settlement" is not yet valid: validFrom 2026-01-01 is after today (2025-12-31, UTC)'],
   ])('at %s the rule is refused with the dates', (now, message) => {
     expect(problemsOf(exampleRuleJson(), new Date(now))).toEqual([message]);
+  });
+
+  test('a bare "keep" is refused: the message names the file, the key and the shapes allowed', () => {
+    expect(() => parseTransferRule(JSON.stringify({ ...exampleRuleJson(), fields: { 'txn.amount': 'keep' } }), 'rules/old.json', IN_FORCE)).toThrow(
+      /^rules\/old\.json: key fields\["txn\.amount"\]: value "keep": a kept field must state the shape it may carry, e\.g\. \{"keep": "decimal"\}.*shapes: "decimal", "integer", "boolean", "currency", "date", "timestamp", \{"enum"/,
+    );
+  });
+
+  test.each([
+    [{ keep: 'decmal' }, 'key fields["txn.f"].keep: value "decmal": expected a shape: "decimal", "integer"'],
+    [{ keep: { patern: '^x$' } }, 'key fields["txn.f"].keep: value {"patern":"^x$"}: expected a shape:'],
+    [{ keep: { enum: [] } }, 'key fields["txn.f"].keep.enum: value []: expected at least one value'],
+    [{ keep: { enum: ['OK', '13800138000'] } }, 'key fields["txn.f"].keep.enum[1]: the value holds a cn_mobile: an enumeration of identifiers is not a shape'],
+    [{ keep: { pattern: '[0-9]{28}' } }, 'key fields["txn.f"].keep.pattern: value "[0-9]{28}": the pattern must be anchored at both ends'],
+    [{ keep: { pattern: '^([0-9]+)+$' } }, 'the pattern can backtrack catastrophically'],
+    [{ keep: { pattern: '^[0-9]{16,19}$' } }, 'the pattern can match a bank_card as written'],
+    [{ keep: { pattern: '^13800138000$' } }, 'key fields["txn.f"].keep.pattern: value "^[cn_mobile]$": the pattern can match a cn_mobile'],
+    [{ keep: { integer: { min: 10, max: 1 } } }, 'key fields["txn.f"].keep.integer: min 10 is above max 1'],
+    [{ keep: 'decimal', onMismatch: 'drop' }, 'key fields["txn.f"].onMismatch: value "drop": expected one of quarantine, redact'],
+    [{ keep: 'decimal', extra: true }, 'fields["txn.f"]: unknown key "extra"'],
+  ])('shape %j is refused: %s', (field, message) => {
+    const problems = problemsOf({ ...exampleRuleJson(), fields: { 'txn.f': field } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+    expect(problems.join()).not.toContain('13800138000');
+  });
+
+  test('a shape without onMismatch quarantines (the fail-closed default)', () => {
+    expect(loadTransferRule({ ...exampleRuleJson(), fields: { f: { keep: 'currency' } } }, 'x', IN_FORCE).fields.f).toEqual({ keep: 'currency', onMismatch: 'quarantine' });
+  });
+
+  test('every shipped rule and docs example rule is valid and states a shape for every kept field', () => {
+    const root = join(__dirname, '..', '..', '..');
+    const files = ['rules/cn-home/sg-settlement.json', 'rules/sg-home/eu-refunds.json', 'rules/sg-home/us-chargebacks.json'];
+    for (const file of files) {
+      const rule = loadTransferRule(JSON.parse(readFileSync(join(root, file), 'utf8')), file, IN_FORCE);
+      expect(Object.values(rule.fields).filter((field) => typeof field !== 'string').length).toBeGreaterThan(0);
+    }
   });
 
   test('the error message names the source file and every problem on one line', () => {

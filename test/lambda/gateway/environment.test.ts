@@ -8,7 +8,7 @@ const RULE = {
   legalBasis: 'cac_contract_necessity',
   validFrom: '2026-01-01',
   validUntil: '2027-12-31',
-  fields: { 'txn.tradeNo': 'keep' },
+  fields: { 'txn.tradeNo': { keep: { pattern: '^[0-9]{28}$' } } },
   otherFields: 'drop',
 };
 

@@ -17,7 +17,7 @@ function rule(overrides: Record<string, unknown> = {}) {
       legalBasis: 'cac_contract_necessity',
       validFrom: '2026-01-01',
       validUntil: '2027-12-31',
-      fields: { 'txn.tradeNo': 'keep', 'payer.idNumber': 'last4', 'payer.mobile': 'token', 'card.pan': 'mask_pan', memo: 'redact' },
+      fields: { 'txn.tradeNo': { keep: { pattern: '^[0-9]{28}$' } }, 'payer.idNumber': 'last4', 'payer.mobile': 'token', 'card.pan': 'mask_pan', memo: 'redact' },
       otherFields: 'drop',
       ...overrides,
     },
@@ -37,7 +37,7 @@ function fakePorts() {
   const declarations: DeclarationBody[] = [];
   const order: string[] = [];
   const ports: TransferPorts = {
-    readText: async () => ({ text: RECORDS.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n', versionId: 'v1' }),
+    readBytes: async () => ({ bytes: Buffer.from(RECORDS.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n'), versionId: 'v1' }),
     put: async (target) => {
       order.push(`put:${target.key.split('/')[0]}`);
       puts.push(target);
@@ -84,11 +84,11 @@ describe('transferObject', () => {
 
   test('an expired rule transfers nothing and reads nothing', async () => {
     const { ports, puts, declarations } = fakePorts();
-    const readText = jest.spyOn(ports, 'readText');
+    const readBytes = jest.spyOn(ports, 'readBytes');
     const expired = compileTransferRule(rule(), KEY);
     const outcomes = await transferObject(REF, [expired], SETTINGS, ports, new Date('2028-01-01T00:00:00Z'));
     expect(outcomes).toEqual([{ rule: 'sg-settlement@3', status: 'rule_inactive' }]);
-    expect(readText).not.toHaveBeenCalled();
+    expect(readBytes).not.toHaveBeenCalled();
     expect(puts).toHaveLength(0);
     expect(declarations).toHaveLength(0);
   });
@@ -119,7 +119,7 @@ describe('transferObject', () => {
 
   test('a batch with nothing left to send declares nothing', async () => {
     const { ports, declarations } = fakePorts();
-    ports.readText = async () => ({ text: 'garbage\n{"card":{"cvv":"999"}}\n' });
+    ports.readBytes = async () => ({ bytes: Buffer.from('garbage\n{"card":{"cvv":"999"}}\n') });
     const [outcome] = await transferObject(REF, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
     expect(outcome).toMatchObject({ status: 'nothing_to_send', written: 0, quarantined: 2 });
     expect(declarations).toHaveLength(0);
