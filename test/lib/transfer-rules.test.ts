@@ -42,7 +42,7 @@ describe('loadApprovedTransfers refuses', () => {
       purpose: 'payment_settlement',
       validFrom: '2026-01-01',
       validUntil: '2027-12-31',
-      fields: { 'txn.amount': 'keep' },
+      fields: { 'txn.amount': { keep: 'decimal' } },
       ...rule,
     }));
   }

@@ -146,18 +146,21 @@ describe('attack classes: identifiers never leave, in any notation', () => {
 });
 
 describe('attack classes through the gate', () => {
-  test('a keep field holding a full-width ID (issue #10: txn.tradeNo went out verbatim) leaves redacted', () => {
-    const plan = planWith({ fields: { 'txn.tradeNo': 'keep', memo: 'redact' }, otherFields: 'drop' });
-    fc.assert(
-      fc.property(residentId, cnMobileInNotation, (id, mobile) => {
-        const fullWidth = id.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-        const result = desensitizeRecord({ txn: { tradeNo: `信息：${fullWidth}` }, memo: `call ${mobile.text}` }, plan);
-        // Quarantining the record would also keep the ID in: only what is written is checked.
-        const output = result.status === 'written' ? JSON.stringify(result.record) : '';
-        expect(folded(output)).not.toContain(folded(id));
-        expect(folded(output)).not.toContain(mobile.digits);
-      }),
-      { numRuns: 100 },
-    );
-  });
+  test.each(['redact', 'quarantine'] as const)(
+    'a keep field holding a full-width ID (issue #10: txn.tradeNo went out verbatim) does not leave (onMismatch %s)',
+    (onMismatch) => {
+      const plan = planWith({ fields: { 'txn.tradeNo': { keep: { pattern: '^[0-9]{28}$' }, onMismatch }, memo: 'redact' }, otherFields: 'drop' });
+      fc.assert(
+        fc.property(residentId, cnMobileInNotation, (id, mobile) => {
+          const fullWidth = id.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+          const result = desensitizeRecord({ txn: { tradeNo: `信息：${fullWidth}` }, memo: `call ${mobile.text}` }, plan);
+          expect(result.status).toBe(onMismatch === 'redact' ? 'written' : 'quarantined');
+          const output = result.status === 'written' ? JSON.stringify(result.record) : '';
+          expect(folded(output)).not.toContain(folded(id));
+          expect(folded(output)).not.toContain(mobile.digits);
+        }),
+        { numRuns: 100 },
+      );
+    },
+  );
 });
