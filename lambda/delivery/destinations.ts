@@ -30,13 +30,3 @@ export function destinationRegionOf(key: string, outboundPrefix: string): string
   const region = key.slice(outboundPrefix.length).split('/')[0];
   return region === '' ? undefined : region;
 }
-
-/** Declaration reference the gateway stamped on the outbound object. */
-export function declarationOf(metadata: Record<string, string> | undefined): { seq: number; hash: string } {
-  const seq = Number(metadata?.['declaration-seq']);
-  const hash = metadata?.['declaration-hash'];
-  if (!Number.isInteger(seq) || seq < 1 || !hash || !/^[0-9a-f]{64}$/.test(hash)) {
-    throw new Error('outbound object carries no valid declaration (declaration-seq / declaration-hash metadata): refusing to deliver undeclared data');
-  }
-  return { seq, hash };
-}

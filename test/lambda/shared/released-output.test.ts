@@ -8,7 +8,7 @@ describe('released outputs', () => {
     expect(declarationOf(releaseMetadata('r@1', REF, SHA))).toEqual(REF);
   });
 
-  test.each([{}, { 'declaration-seq': '0', 'declaration-hash': REF.hash }, { 'declaration-seq': '4', 'declaration-hash': 'short' }])('refuses an object without a valid declaration: %j', (metadata) => {
+  test.each<Record<string, string>>([{}, { 'declaration-seq': '0', 'declaration-hash': REF.hash }, { 'declaration-seq': '4', 'declaration-hash': 'short' }])('refuses an object without a valid declaration: %j', (metadata) => {
     expect(() => declarationOf(metadata)).toThrow(/refusing to deliver undeclared data/);
   });
 
