@@ -13,18 +13,9 @@ import { DataPlaneFunction } from './data-plane-function';
 import { DeclarationLedger } from './declaration-ledger';
 import type { KeyHierarchy } from './key-hierarchy';
 import type { PrivateNetwork } from './private-network';
+import { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX } from './transfer-prefixes';
 
-/** Where raw records land in the raw store: `raw/source=<system>/date=<YYYY-MM-DD>/<file>.jsonl`. */
-export const RAW_PREFIX = 'raw/';
-/**
- * Where declared, released output waits for delivery (replication and the push act on it):
- * `outbound/<region>/<rule>/v<version>/<path>/version=<raw object version>/<file>`.
- */
-export const OUTBOUND_PREFIX = 'outbound/';
-/** Where output is written before it is declared, in the outbound bucket; nothing delivers from here. */
-export const STAGING_PREFIX = 'staging/';
-/** Where refused records are recorded, in the home region, with the reason. */
-export const QUARANTINE_PREFIX = 'quarantine/';
+export { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX };
 
 /** The part of a validated transfer rule the infrastructure needs; the whole rule ships to the function. */
 export interface GatewayRule {
