@@ -56,26 +56,22 @@ const persistenceStore = new DynamoDBPersistenceLayer({ tableName: env.idempoten
 const pushConfig = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 });
 const receiptConfig = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 });
 
+const pushWith = (job: PushJob, destination: DeliveryDestination) =>
+  pushObject(job, destination, { s3, remote: remoteClient, ledger, attempts, maxAttempts: PUSH_ATTEMPTS });
 /** Keyed on the object version: one push per released output, whichever event asks. */
 const pushOnce = makeIdempotent(
-  (_object: { bucket: string; key: string; versionId?: string }, job: PushJob, destination: DeliveryDestination) => pushObject(job, destination, {
-    s3,
-    remote: remoteClient,
-    ledger,
-    attempts,
-    maxAttempts: PUSH_ATTEMPTS,
-  }),
+  (_object: { bucket: string; key: string; versionId?: string }, job: PushJob, destination: DeliveryDestination) => pushWith(job, destination),
   { persistenceStore, config: pushConfig, dataIndexArgument: 0 },
 );
 
+async function receiptWith(record: ReplicationRecord) {
+  const recorded = await replicationReceipt(record, { s3, ledger, destinations: env.destinations, outboundPrefix: env.outboundPrefix });
+  return recorded === undefined ? { recorded: 'ignored' } : { recorded: recorded.kind, seq: recorded.entry.seq };
+}
 /** Keyed on the notification: a redelivered message is answered from the record. */
-const receiptOnce = makeIdempotent(
-  async (record: ReplicationRecord) => {
-    const recorded = await replicationReceipt(record, { s3, ledger, destinations: env.destinations, outboundPrefix: env.outboundPrefix });
-    return recorded === undefined ? { recorded: 'ignored' } : { recorded: recorded.kind, seq: recorded.entry.seq };
-  },
-  { persistenceStore, config: receiptConfig },
-);
+const receiptOnce = makeIdempotent(receiptWith, { persistenceStore, config: receiptConfig });
+
+
 
 interface ObjectCreatedEvent {
   readonly id?: string;
@@ -83,7 +79,7 @@ interface ObjectCreatedEvent {
   readonly detail: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly 'version-id'?: string } };
 }
 
-async function push(event: ObjectCreatedEvent): Promise<void> {
+async function push(event: ObjectCreatedEvent, idempotent: boolean): Promise<void> {
   const { key } = event.detail.object;
   const region = destinationRegionOf(key, env.outboundPrefix);
   const destination = env.destinations.find((d) => d.region === region && d.method === 'cross-partition-push');
@@ -94,7 +90,8 @@ async function push(event: ObjectCreatedEvent): Promise<void> {
   const versionId = event.detail.object['version-id'];
   const object = { bucket: event.detail.bucket.name, key, ...(versionId === undefined ? {} : { versionId }) };
   const notification = `push ${event.id ?? `${key}@${versionId ?? 'null'}`}`;
-  const outcome = await pushOnce(object, { ...object, notification }, destination);
+  const job = { ...object, notification };
+  const outcome = await (idempotent ? pushOnce(object, job, destination) : pushWith(job, destination));
   logger.info('push', { key, region, ...outcome });
 }
 
@@ -107,12 +104,12 @@ export function s3EventsOf(event: SQSEvent): { messageId: string; records: Repli
 }
 
 /** Each message on its own: a failed one is retried alone (reported as a batch item failure), not the batch. */
-async function replicationReceipts(event: SQSEvent): Promise<SQSBatchResponse> {
+async function replicationReceipts(event: SQSEvent, idempotent: boolean): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const message of s3EventsOf(event)) {
     try {
       for (const record of message.records) {
-        const outcome = await receiptOnce(record);
+        const outcome = await (idempotent ? receiptOnce(record) : receiptWith(record));
         logger.info('replication receipt', { key: keyOf(record), event: record.eventName, ...outcome });
       }
     } catch (err) {
@@ -123,13 +120,20 @@ async function replicationReceipts(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failures };
 }
 
+/**
+ * Powertools bounds its in-progress lock by the invocation's remaining time, which only the Lambda
+ * context gives: without one, a crashed invocation would lock its event for the record's whole
+ * lifetime. Correctness does not need the records (receipts are once per notification in the
+ * ledger), so an invocation without a context skips them.
+ */
 export const handler = async (event: ObjectCreatedEvent | SQSEvent, context?: Context): Promise<SQSBatchResponse | void> => {
+  const idempotent = context !== undefined;
   if (context !== undefined) {
     pushConfig.registerLambdaContext(context);
     receiptConfig.registerLambdaContext(context);
     logger.addContext(context);
   }
-  if ('Records' in event) return replicationReceipts(event);
-  if (event['detail-type'] === 'Object Created') return push(event);
+  if ('Records' in event) return replicationReceipts(event, idempotent);
+  if (event['detail-type'] === 'Object Created') return push(event, idempotent);
   throw new Error(`unsupported event: ${JSON.stringify(event).slice(0, 200)}`);
 };

@@ -186,8 +186,9 @@ export class LedgerStore {
   async appendOnce(body: LedgerBody): Promise<Appended> {
     // Refuse a bad body before any I/O: an Object Lock ledger cannot take an entry back.
     const validated = validateBody(body);
-    if (validated.kind === 'receipt' && validated.notification === undefined) {
-      throw new LedgerEntryError('ledger entry refused: notification: a receipt must name what reported it, so a retry can find it');
+    if (validated.kind === 'receipt' && validated.status === 'retrying' && validated.notification === undefined) {
+      // Interim states are claimed per notification: without one, a retry could not find its receipt.
+      throw new LedgerEntryError('ledger entry refused: notification: a retrying receipt must name what reported it, so a retry can find it');
     }
     const identity = claimIdentityOf(validated);
     const { claim, claimedNow } = await this.claim(identity, validated);

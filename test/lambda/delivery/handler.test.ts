@@ -81,6 +81,14 @@ describe('delivery handler: the cross-partition push', () => {
     ]);
   });
 
+  test('without a Lambda context (which bounds Powertools\' in-progress lock) it delivers without idempotency records', async () => {
+    s3.on(PutObjectCommand, { Bucket: LANDING }).resolves({ ETag: '"etag-1"', $metadata: { attempts: 1 } });
+    const handler = await loadHandler();
+    await handler(event);
+    expect(ledgerEntries().map((e) => e.status)).toEqual(['delivered']);
+    expect(dynamodb.commandCalls(PutItemCommand).filter((c) => c.args[0].input.TableName === 'idempotency')).toHaveLength(0);
+  });
+
   test('refuses an object that names no declaration: nothing is pushed, nothing receipted', async () => {
     s3.on(GetObjectCommand, { Bucket: 'paydata-outbound' }).resolves({ Body: s3Body(BODY), Metadata: {} });
     const handler = await loadHandler();

@@ -248,8 +248,8 @@ describe('LedgerStore refuses what it cannot vouch for', () => {
     await expect(store().appendOnce(declarationBody(8, { safetyNetRedactions: -1 }))).rejects.toThrow(
       new LedgerEntryError('ledger entry refused: safetyNetRedactions: must not be negative'),
     );
-    const { notification: _none, ...anonymous } = receiptBody(nextEntry(undefined, declarationBody(1)));
-    await expect(store().appendOnce(anonymous)).rejects.toThrow(/notification: a receipt must name what reported it/);
+    const { notification: _none, ...anonymous } = receiptBody(nextEntry(undefined, declarationBody(1)), { status: 'retrying', error: 'timeout' });
+    await expect(store().appendOnce(anonymous)).rejects.toThrow(/notification: a retrying receipt must name what reported it/);
     expect(dynamodb.calls()).toHaveLength(0);
     expect(s3.calls()).toHaveLength(0);
   });
