@@ -45,7 +45,6 @@ import {
   nextEntry,
   objectKeyFor,
   parseEntry,
-  sha256Hex,
   validateBody,
   type DeclarationBody,
   type DeclarationEntry,
@@ -57,6 +56,11 @@ import {
   type ReceiptBody,
   type ReceiptEntry,
 } from '../core/ledger';
+import { type Claim, claimFrom, claimKeyFor } from './ledger-claims';
+import { LedgerContentionError, LedgerIntegrityError } from './ledger-errors';
+
+export { claimKeyFor } from './ledger-claims';
+export { LedgerContentionError, LedgerIntegrityError } from './ledger-errors';
 
 /**
  * The head item's key. The table has partition key `pk` (String) and sort key `sk` (String), the
@@ -64,15 +68,6 @@ import {
  * `objectKey` (String) and `updatedAt` (String, ISO time).
  */
 export const LEDGER_HEAD_KEY = { pk: { S: 'ledger' }, sk: { S: 'head' } } as const;
-
-/**
- * The claim item of an identity, in the same table: `identity` (String), `entry` (String: the
- * canonical JSON of the planned entry, whose fields other than seq, prevHash and hash are the
- * claimed body), `seq` (Number: the planned seq), `claimedAt` (String, ISO time).
- */
-export function claimKeyFor(identity: string): { pk: { S: string }; sk: { S: string } } {
-  return { pk: { S: `claim#${sha256Hex(identity)}` }, sk: { S: 'claim' } };
-}
 
 export interface LedgerStoreProps {
   readonly s3: S3Client;
@@ -103,28 +98,6 @@ export interface LedgerStoreProps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** Every attempt found its seq taken by another writer. The claim stands: a retry continues it. */
-export class LedgerContentionError extends Error {
-  constructor(
-    public readonly attempts: number,
-    public readonly lastSeq: number | undefined,
-  ) {
-    super(
-      `ledger append gave up after ${attempts} attempts: other writers kept taking the next seq ` +
-        `(last planned: ${lastSeq === undefined ? 'none' : `seq ${lastSeq}`}); the entry is claimed but not written, retry it`,
-    );
-    this.name = 'LedgerContentionError';
-  }
-}
-
-/** The ledger is not in a state an append may build on; a person must look (run `residency ledger verify`). */
-export class LedgerIntegrityError extends Error {
-  constructor(message: string) {
-    super(`${message}; appends stop here until the ledger is checked with "residency ledger verify"`);
-    this.name = 'LedgerIntegrityError';
-  }
-}
-
 /** The entry the ledger holds for a body's identity. */
 export interface Appended<E extends LedgerEntry = LedgerEntry> {
   readonly entry: E;
@@ -134,12 +107,6 @@ export interface Appended<E extends LedgerEntry = LedgerEntry> {
    * from the one passed (e.g. its `declaredAt`); the caller decides what a difference means.
    */
   readonly claimedNow: boolean;
-}
-
-interface Claim {
-  readonly identity: string;
-  readonly body: LedgerBody;
-  readonly plan: LedgerEntry;
 }
 
 type Settled = { readonly kind: 'ours'; readonly entry: LedgerEntry } | { readonly kind: 'lost' } | { readonly kind: 'contended' };
@@ -270,7 +237,7 @@ export class LedgerStore {
       return { claim: { identity, body, plan }, claimedNow: true };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const existing = err.Item === undefined ? await this.readClaim(identity) : this.claimFrom(err.Item, identity);
+      const existing = err.Item === undefined ? await this.readClaim(identity) : claimFrom(err.Item, identity, this.headTable);
       if (existing === undefined) throw new LedgerIntegrityError(`the claim of "${identity}" was refused as existing but cannot be read`);
       return { claim: existing, claimedNow: false };
     }
@@ -280,25 +247,7 @@ export class LedgerStore {
     const { Item: item } = await this.dynamodb.send(
       new GetItemCommand({ TableName: this.headTable, Key: claimKeyFor(identity), ConsistentRead: true }),
     );
-    return item === undefined ? undefined : this.claimFrom(item, identity);
-  }
-
-  private claimFrom(item: Record<string, AttributeValue>, identity: string): Claim {
-    const where = `the claim of "${identity}" in ${this.headTable}`;
-    if (item.identity?.S !== identity) throw new LedgerIntegrityError(`${where} names another identity (${item.identity?.S})`);
-    let plan: LedgerEntry;
-    try {
-      const parsed = parseEntry(JSON.parse(item.entry?.S ?? ''));
-      if (!parsed.ok) throw new Error(parsed.reason);
-      plan = parsed.entry;
-    } catch (err) {
-      throw new LedgerIntegrityError(`${where} is malformed (${(err as Error).message})`);
-    }
-    const { seq: _seq, prevHash: _prevHash, hash: _hash, ...body } = plan;
-    if (claimIdentityOf(body) !== identity || hashOf(plan) !== plan.hash || Number(item.seq?.N) !== plan.seq) {
-      throw new LedgerIntegrityError(`${where} plans an entry of another identity, or one whose hash does not match`);
-    }
-    return { identity, body, plan };
+    return item === undefined ? undefined : claimFrom(item, identity, this.headTable);
   }
 
   /** Writes the planned entry if its seq is free; recognizes it when an earlier try already did. */
@@ -345,7 +294,7 @@ export class LedgerStore {
       return { ...claim, plan: entry };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const moved = err.Item === undefined ? await this.readClaim(claim.identity) : this.claimFrom(err.Item, claim.identity);
+      const moved = err.Item === undefined ? await this.readClaim(claim.identity) : claimFrom(err.Item, claim.identity, this.headTable);
       if (moved === undefined) throw new LedgerIntegrityError(`the claim of "${claim.identity}" disappeared`);
       return moved;
     }
