@@ -203,3 +203,30 @@ export function formatCsvField(value: string): string {
 export function formatCsvRow(values: readonly string[]): string {
   return values.map(formatCsvField).join(',');
 }
+
+/** A record of a whole CSV text, with the line it starts on (from 1). */
+export interface CsvTextRecord {
+  readonly fields: string[];
+  readonly line: number;
+}
+
+/**
+ * A whole CSV text (an S3 Inventory data file, a manifest the tool reads) as records, with the
+ * records that cannot be read reported by line, not dropped. The same scanner as the gate's batches.
+ */
+export function parseCsv(text: string): { records: CsvTextRecord[]; problems: { line: number; detail: string }[] } {
+  const bytes = Buffer.from(text, 'utf8');
+  const scanner = new CsvScanner(bytes, true);
+  const records: CsvTextRecord[] = [];
+  const problems: { line: number; detail: string }[] = [];
+  let line = 1;
+  for (let pos = 0; pos < bytes.length; ) {
+    const span = scanner.next(pos);
+    if (span === undefined) break;
+    if (span.problem !== undefined) problems.push({ line, detail: span.problem });
+    else if (!span.blank) records.push({ fields: csvFields(bytes.subarray(span.start, span.end).toString('utf8')), line });
+    line += span.lines;
+    pos = span.end;
+  }
+  return { records, problems };
+}

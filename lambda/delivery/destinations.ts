@@ -12,6 +12,9 @@ export interface DeliveryDestination {
   readonly credentialsSecretArn?: string;
 }
 
+/** A destination whose landing bucket is known: what a push, a replication receipt and a receipt need. */
+export type BoundDestination = DeliveryDestination & { readonly bucket: string };
+
 /** Parses and checks the DESTINATIONS configuration (fail closed on anything unexpected). */
 export function parseDestinations(json: string | undefined): DeliveryDestination[] {
   if (!json) throw new Error('delivery environment: DESTINATIONS is missing');
@@ -36,14 +39,4 @@ export function destinationRegionOf(key: string, outboundPrefix: string): string
   if (!key.startsWith(outboundPrefix)) return undefined;
   const region = key.slice(outboundPrefix.length).split('/')[0];
   return region === '' ? undefined : region;
-}
-
-/** Declaration reference the gateway stamped on the outbound object. */
-export function declarationOf(metadata: Record<string, string> | undefined): { seq: number; hash: string } {
-  const seq = Number(metadata?.['declaration-seq']);
-  const hash = metadata?.['declaration-hash'];
-  if (!Number.isInteger(seq) || seq < 1 || !hash || !/^[0-9a-f]{64}$/.test(hash)) {
-    throw new Error('outbound object carries no valid declaration (declaration-seq / declaration-hash metadata): refusing to deliver undeclared data');
-  }
-  return { seq, hash };
 }

@@ -6,6 +6,8 @@ export interface GatewayEnvironment {
   readonly rawPrefix: string;
   readonly outboundBucket: string;
   readonly outboundPrefix: string;
+  /** Where outputs are written before they are declared; nothing delivers from here. */
+  readonly stagingPrefix: string;
   readonly quarantinePrefix: string;
   readonly ledgerBucket: string;
   readonly ledgerHeadTable: string;
@@ -16,7 +18,7 @@ export interface GatewayEnvironment {
 }
 
 const REQUIRED = [
-  'TRANSFER_RULES', 'RAW_PREFIX', 'OUTBOUND_BUCKET', 'OUTBOUND_PREFIX', 'QUARANTINE_PREFIX', 'LEDGER_BUCKET',
+  'TRANSFER_RULES', 'RAW_PREFIX', 'OUTBOUND_BUCKET', 'OUTBOUND_PREFIX', 'STAGING_PREFIX', 'QUARANTINE_PREFIX', 'LEDGER_BUCKET',
   'LEDGER_HEAD_TABLE', 'IDEMPOTENCY_TABLE', 'HEADCOUNT_TABLE', 'TOKEN_KEY_ID', 'EXPORTER',
 ] as const;
 
@@ -36,6 +38,12 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
   if (!Array.isArray(rawRules) || rawRules.length === 0) {
     throw new Error('gateway environment: TRANSFER_RULES must be a non-empty array of transfer rules');
   }
+  const outbound = env.OUTBOUND_PREFIX as string;
+  const staging = env.STAGING_PREFIX as string;
+  if (staging.startsWith(outbound) || outbound.startsWith(staging)) {
+    // Delivery acts on everything under the outbound prefix: a staged, undeclared output must not be there.
+    throw new Error(`gateway environment: STAGING_PREFIX "${staging}" and OUTBOUND_PREFIX "${outbound}" must not contain one another`);
+  }
   const rules = rawRules.map((raw: unknown, i) => {
     const rule = raw as { validFrom?: string };
     // Validate shape with a date inside the rule's own window; activity is checked per batch.
@@ -47,6 +55,7 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
     rawPrefix: env.RAW_PREFIX as string,
     outboundBucket: env.OUTBOUND_BUCKET as string,
     outboundPrefix: env.OUTBOUND_PREFIX as string,
+    stagingPrefix: env.STAGING_PREFIX as string,
     quarantinePrefix: env.QUARANTINE_PREFIX as string,
     ledgerBucket: env.LEDGER_BUCKET as string,
     ledgerHeadTable: env.LEDGER_HEAD_TABLE as string,

@@ -1,7 +1,8 @@
 /**
  * Transfer gateway: raw object created (EventBridge) or a backfill batch (Step Functions Distributed
- * Map) → desensitize under every active rule → declare → deliver to the outbound prefix.
- * Thin shell: clients, logger and metrics at module scope; the work is in transfer-object.ts.
+ * Map) → resolve the object version → desensitize under every active rule → stage → declare →
+ * release to the outbound prefix. Thin shell: clients, logger and metrics at module scope; the work
+ * is in transfer-object.ts, the I/O in s3-ports.ts.
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -10,14 +11,16 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { compileTransferRule, type DesensitizePlan } from '../core/desensitize';
-import { appendOnce, LedgerStore } from '../shared/ledger-store';
+import { NULL_VERSION_ID } from '../core/ledger';
+import { LedgerStore } from '../shared/ledger-store';
 import { readGatewayEnvironment } from './environment';
 import { HeadcountStore } from './headcount-store';
+import { s3TransferPorts } from './s3-ports';
 import { deriveTokenKey } from './token-key';
-import { type ObjectRef, type RuleOutcome, transferObject, type TransferPorts } from './transfer-object';
+import { type RuleOutcome, type SourceVersion, transferObject } from './transfer-object';
 
 const env = readGatewayEnvironment(process.env);
 const logger = new Logger();
@@ -27,7 +30,7 @@ const s3 = tracer.captureAWSv3Client(new S3Client({}));
 const kms = tracer.captureAWSv3Client(new KMSClient({}));
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const ledger = new LedgerStore({ s3, dynamodb, bucket: env.ledgerBucket, headTable: env.ledgerHeadTable });
-const headcounts = new HeadcountStore(dynamodb, env.headcountTable);
+const ports = s3TransferPorts({ s3, ledger, headcounts: new HeadcountStore(dynamodb, env.headcountTable), outboundBucket: env.outboundBucket });
 
 let plans: Promise<DesensitizePlan[]> | undefined;
 /** One KMS call per execution environment (see token-key.ts); a failure is retried on the next event. */
@@ -39,64 +42,84 @@ function compiledPlans(): Promise<DesensitizePlan[]> {
   });
 }
 
-const ports: TransferPorts = {
-  async readBytes(ref) {
-    const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
-    if (!object.Body) throw new Error(`s3://${ref.bucket}/${ref.key} has no body`);
-    return { bytes: await object.Body.transformToByteArray(), versionId: object.VersionId };
-  },
-  async put({ bucket, key, body, metadata }) {
-    await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: metadata, ContentType: 'application/x-ndjson', ChecksumAlgorithm: 'SHA256' }),
-    );
-  },
-  async declare(body) {
-    const entry = await appendOnce(ledger, {
-      kind: 'declaration',
-      declaredAt: new Date().toISOString(),
-      ...body,
-      rule: { ...body.rule, version: String(body.rule.version) },
-    });
-    return { seq: entry.seq, hash: entry.hash };
-  },
-  countSubjects: (batch) => headcounts.record(batch),
-};
-
 const settings = {
   outboundBucket: env.outboundBucket,
   outboundPrefix: env.outboundPrefix,
+  stagingPrefix: env.stagingPrefix,
   rawPrefix: env.rawPrefix,
   quarantinePrefix: env.quarantinePrefix,
   exporter: env.exporter,
 };
 
+const RULES_FINGERPRINT = env.rules.map((r) => `${r.id}@${r.version}`).join(',');
+
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 });
-/** Same object version under the same rule versions → same result, delivered once. */
+/**
+ * Same object version under the same rule versions → the stored result, without the work. This saves
+ * work only: correctness does not depend on it (the ledger refuses a second declaration of a
+ * transfer, and every step resumes), since its record may be lost, expire, or stay in progress.
+ */
 const transferOnce = makeIdempotent(
-  async (job: ObjectRef & { rules: string }): Promise<RuleOutcome[]> =>
-    transferObject({ bucket: job.bucket, key: job.key, ...(job.versionId ? { versionId: job.versionId } : {}) }, await compiledPlans(), settings, ports, new Date()),
+  async (job: SourceVersion & { rules: string }): Promise<RuleOutcome[]> =>
+    transferObject({ bucket: job.bucket, key: job.key, versionId: job.versionId }, await compiledPlans(), settings, ports, new Date()),
   { persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.idempotencyTable }), config: idempotency },
 );
-
-const RULES_FINGERPRINT = env.rules.map((r) => `${r.id}@${r.version}`).join(',');
 
 /** S3 "Object Created" through EventBridge. */
 interface ObjectCreatedEvent {
   readonly 'detail-type': 'Object Created';
   readonly detail: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string; readonly 'version-id'?: string } };
 }
-/** A Distributed Map batch over an S3 prefix (backfill). */
+/** A Distributed Map batch over an S3 prefix (backfill): its items carry no version. */
 interface BackfillBatch {
   readonly Items: ReadonlyArray<{ readonly Key: string }>;
   readonly BatchInput: { readonly bucket: string };
 }
 
-export function objectsOf(event: ObjectCreatedEvent | BackfillBatch): ObjectRef[] {
+/** The objects an event names, with the version when the event carries it. */
+export function objectsOf(event: ObjectCreatedEvent | BackfillBatch): { bucket: string; key: string; versionId?: string }[] {
   if ('Items' in event) return event.Items.map((item) => ({ bucket: event.BatchInput.bucket, key: item.Key }));
   if (event['detail-type'] === 'Object Created') {
-    return [{ bucket: event.detail.bucket.name, key: event.detail.object.key, versionId: event.detail.object['version-id'] }];
+    const { object } = event.detail;
+    return [{ bucket: event.detail.bucket.name, key: object.key, ...(object['version-id'] ? { versionId: object['version-id'] } : {}) }];
   }
   throw new Error(`unsupported event: ${JSON.stringify(event).slice(0, 200)}`);
+}
+
+/**
+ * The version to transfer. A live event names it; a backfill item does not, so the current version
+ * is looked up *before* anything is keyed on it, and exactly that version is read. The live event and
+ * the backfill of one version then share one idempotency key and one ledger identity; a version that
+ * arrives meanwhile has its own event, key and output. Undefined when the object is gone (deleted
+ * after the listing): nothing to transfer.
+ */
+async function resolveVersion(ref: { bucket: string; key: string; versionId?: string }): Promise<SourceVersion | undefined> {
+  if (ref.versionId !== undefined) return { bucket: ref.bucket, key: ref.key, versionId: ref.versionId };
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    return { bucket: ref.bucket, key: ref.key, versionId: head.VersionId ?? NULL_VERSION_ID };
+  } catch (err) {
+    if (err instanceof S3ServiceException && (err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404)) return undefined;
+    throw err;
+  }
+}
+
+function recordMetrics(outcome: RuleOutcome): void {
+  if (outcome.status === 'rule_inactive') {
+    metrics.addMetric('RuleInactive', MetricUnit.Count, 1);
+    return;
+  }
+  metrics.addMetric('RecordsIn', MetricUnit.Count, outcome.read);
+  metrics.addMetric('RecordsOut', MetricUnit.Count, outcome.written);
+  metrics.addMetric('RecordsQuarantined', MetricUnit.Count, outcome.quarantined);
+  metrics.addMetric('SafetyNetRedactions', MetricUnit.Count, outcome.safetyNetRedactions);
+  if (outcome.resumed === true) metrics.addMetric('DeclarationsResumed', MetricUnit.Count, 1);
+  if (outcome.distinctSubjects !== undefined) {
+    const single = metrics.singleMetric();
+    single.addDimension('Exporter', settings.exporter);
+    single.addDimension('Kind', 'sensitive');
+    single.addMetric('DistinctSubjects', MetricUnit.Count, outcome.distinctSubjects);
+  }
 }
 
 export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context: Context) => {
@@ -105,29 +128,23 @@ export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context
   try {
     const results = [];
     for (const ref of objectsOf(event)) {
-      // Keyed on object version and rule versions; only the (undefined-free) outcome is stored.
-      const outcomes = await transferOnce({ ...ref, rules: RULES_FINGERPRINT });
-      for (const outcome of outcomes) {
-        logger.info('transfer', { object: ref.key, ...outcome });
-        if (outcome.status === 'rule_inactive') {
-          metrics.addMetric('RuleInactive', MetricUnit.Count, 1);
-          continue;
-        }
-        metrics.addMetric('RecordsIn', MetricUnit.Count, outcome.read);
-        metrics.addMetric('RecordsOut', MetricUnit.Count, outcome.written);
-        metrics.addMetric('RecordsQuarantined', MetricUnit.Count, outcome.quarantined);
-        metrics.addMetric('SafetyNetRedactions', MetricUnit.Count, outcome.safetyNetRedactions);
-        if (outcome.distinctSubjects !== undefined) {
-          const single = metrics.singleMetric();
-          single.addDimension('Exporter', settings.exporter);
-          single.addDimension('Kind', 'sensitive');
-          single.addMetric('DistinctSubjects', MetricUnit.Count, outcome.distinctSubjects);
-        }
+      const source = await resolveVersion(ref);
+      if (source === undefined) {
+        logger.warn('object no longer exists; nothing to transfer', { object: ref.key });
+        results.push({ object: ref.key, status: 'source_missing' as const, outcomes: [] });
+        continue;
       }
-      results.push({ object: ref.key, outcomes });
+      // Keyed on object version and rule versions; only the (undefined-free) outcome is stored.
+      const outcomes = await transferOnce({ ...source, rules: RULES_FINGERPRINT });
+      for (const outcome of outcomes) {
+        logger.info('transfer', { object: ref.key, versionId: source.versionId, ...outcome });
+        recordMetrics(outcome);
+      }
+      results.push({ object: ref.key, versionId: source.versionId, outcomes });
     }
     return { results };
   } finally {
-    metrics.publishStoredMetrics();
+    // A replay answered from idempotency records has nothing to publish.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

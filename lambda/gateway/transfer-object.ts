@@ -1,35 +1,48 @@
-import { createHash } from 'node:crypto';
 import { exemptionOf, isPurpose } from '../core/assessment/purposes';
 import type { DesensitizePlan } from '../core/desensitize';
+import { declarationDifferences, declarationIdentity, type DeclarationBody, type DeclarationEntry } from '../core/ledger';
 import { desensitizeJsonl, scanJsonl } from '../core/records';
 import { Inventory } from '../core/scan';
+import { releaseMetadata, type DeclarationRef } from '../shared/released-output';
 import { ruleIsActive } from './environment';
 
-/** An S3 object version. */
-export interface ObjectRef {
+/** A raw object version. The version is resolved before anything is keyed on it (see handler.ts). */
+export interface SourceVersion {
   readonly bucket: string;
   readonly key: string;
+  readonly versionId: string;
+}
+
+/** What a pre-transfer declaration says about one batch; the ledger adds the time, seq and hashes. */
+export type TransferDeclaration = Omit<DeclarationBody, 'kind' | 'declaredAt'>;
+
+/** An output written where delivery does not act on it, as the store saw it written. */
+export interface StagedOutput {
+  readonly key: string;
   readonly versionId?: string;
+  /** Lowercase hex SHA-256 of the bytes written. */
+  readonly sha256: string;
+  readonly bytes: number;
 }
 
-/** What a pre-transfer declaration says about one batch (the ledger adds seq, hashes and time). */
-export interface DeclarationBody {
-  readonly rule: { readonly id: string; readonly version: number; readonly purpose: string; readonly legalBasis: string };
-  readonly destination: { readonly region: string; readonly country: string; readonly recipient: string };
-  readonly source: ObjectRef;
-  readonly output: { readonly bucket: string; readonly key: string; readonly sha256: string; readonly bytes: number; readonly records: number };
-  readonly counts: { readonly in: number; readonly out: number; readonly quarantined: number };
-  readonly categories: Readonly<Record<string, number>>;
-  readonly safetyNetRedactions: number;
-  readonly idempotencyKey: string;
-}
-
-/** The I/O the transfer needs; the handler supplies SDK-backed implementations, tests supply fakes. */
+/** The I/O the transfer needs; the handler supplies SDK-backed implementations (s3-ports.ts), tests supply fakes. */
 export interface TransferPorts {
-  /** The object's bytes, undecoded: the core decodes strictly (a line that is not UTF-8 is quarantined). */
-  readBytes(ref: ObjectRef): Promise<{ bytes: Uint8Array; versionId?: string }>;
-  put(target: { bucket: string; key: string; body: string; metadata: Record<string, string> }): Promise<void>;
-  declare(body: DeclarationBody): Promise<{ seq: number; hash: string }>;
+  /** Reads exactly this version of a raw object, undecoded: the core decodes strictly (a line that is not UTF-8 is quarantined). */
+  readBytes(source: SourceVersion): Promise<Uint8Array>;
+  /** Writes the quarantine record of a rule's refused lines in the raw bucket (home region; a retry rewrites the same record). */
+  putQuarantine(target: { bucket: string; key: string; body: string; rule: string }): Promise<void>;
+  /** Writes an output under the staging prefix, where nothing delivers it; a retry may write it again. */
+  stageOutput(target: { key: string; body: string }): Promise<StagedOutput>;
+  /**
+   * Records the declaration, or returns the one the ledger already holds for the same transfer (an
+   * earlier try of this one, or the live and the backfill path meeting); never a second.
+   */
+  declare(body: TransferDeclaration): Promise<{ entry: DeclarationEntry; resumed: boolean }>;
+  /**
+   * Makes the staged output deliverable under its outbound key, once (write-once); succeeds without
+   * writing when an earlier try released this declaration's output, fails on any other object there.
+   */
+  releaseOutput(release: { staged: StagedOutput; key: string; metadata: Record<string, string>; declaration: DeclarationRef & { sha256: string } }): Promise<void>;
   /** Records distinct subjects (by token) and returns the distinct total for the exporter, year and kind. */
   countSubjects(input: { exporter: string; year: number; kind: 'personal' | 'sensitive'; tokens: readonly string[] }): Promise<number>;
 }
@@ -37,6 +50,7 @@ export interface TransferPorts {
 export interface TransferSettings {
   readonly outboundBucket: string;
   readonly outboundPrefix: string;
+  readonly stagingPrefix: string;
   readonly rawPrefix: string;
   readonly quarantinePrefix: string;
   readonly exporter: string;
@@ -53,10 +67,21 @@ export type RuleOutcome =
       readonly safetyNetRedactions: number;
       readonly outputKey?: string;
       readonly declarationSeq?: number;
+      /** True when the declaration was found from an earlier try (or the other path) rather than made now. */
+      readonly resumed?: boolean;
       readonly distinctSubjects?: number;
     };
 
-const SHA256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A retry would release something other than what the ledger declared for this transfer. */
+export class DeclarationConflictError extends Error {
+  constructor(identity: string, seq: number, fields: readonly string[]) {
+    super(
+      `transfer ${identity} is already declared (seq ${seq}) with other ${fields.join(', ')}: refusing to release an output that differs ` +
+        'from its declaration (was the source rewritten in an unversioned bucket, or did the rule change without a new version?)',
+    );
+    this.name = 'DeclarationConflictError';
+  }
+}
 
 /** The first field a rule tokenizes identifies the data subject (e.g. the payer's ID number). */
 function subjectPath(plan: DesensitizePlan): string[] | undefined {
@@ -76,20 +101,36 @@ function subjectTokens(output: string, path: readonly string[]): string[] {
 }
 
 /**
- * Transfers one raw object under every active rule: desensitize (core), declare (ledger) BEFORE the
- * output reaches the outbound prefix that delivery watches, write the output, record quarantined
- * lines by reference (never a copy of the record: the raw object stays the only copy, and a card
- * security code must never be copied anywhere), and count distinct subjects for non-exempt purposes.
+ * A raw key relative to the raw prefix, with the object's version as a folder before the file name:
+ * `source=pos/date=2026-06-01/batch-1.jsonl` version `3HL4` → `source=pos/date=2026-06-01/version=3HL4/batch-1.jsonl`.
+ * Two versions of one key never share an output, and the key stays recoverable (drop that folder).
+ */
+export function versionedPath(relativeKey: string, versionId: string): string {
+  const slash = relativeKey.lastIndexOf('/');
+  const version = `version=${encodeURIComponent(versionId)}/`;
+  return `${relativeKey.slice(0, slash + 1)}${version}${relativeKey.slice(slash + 1)}`;
+}
+
+/**
+ * Transfers one raw object version under every active rule. Per rule, in this order, so that a
+ * crash at any point resumes to the same end state (docs/ledger.md walks through each point):
+ *   1. desensitize (pure, deterministic: a retry computes the same output);
+ *   2. record quarantined lines by reference (never a copy: the raw object stays the only copy, and
+ *      a card security code must never be copied anywhere);
+ *   3. stage the output where delivery does not act on it, learning its SHA-256 and size;
+ *   4. count distinct subjects for non-exempt purposes (before anything leaves: a count never trails);
+ *   5. declare, or find the declaration of the same transfer and check it declares these bytes;
+ *   6. release the staged output under its outbound key (write-once), which delivery acts on.
  */
 export async function transferObject(
-  ref: ObjectRef,
+  source: SourceVersion,
   plans: readonly DesensitizePlan[],
   settings: TransferSettings,
   ports: TransferPorts,
   now: Date,
 ): Promise<RuleOutcome[]> {
-  if (!ref.key.startsWith(settings.rawPrefix)) {
-    throw new Error(`object ${ref.key} is not under the raw prefix ${settings.rawPrefix}; refusing to transfer it`);
+  if (!source.key.startsWith(settings.rawPrefix)) {
+    throw new Error(`object ${source.key} is not under the raw prefix ${settings.rawPrefix}; refusing to transfer it`);
   }
   const active = plans.filter((plan) => ruleIsActive(plan.rule, now));
   const outcomes: RuleOutcome[] = plans
@@ -97,15 +138,14 @@ export async function transferObject(
     .map((plan) => ({ rule: `${plan.rule.id}@${plan.rule.version}`, status: 'rule_inactive' as const }));
   if (active.length === 0) return outcomes;
 
-  const { bytes, versionId } = await ports.readBytes(ref);
-  const source: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: versionId ?? ref.versionId };
+  const bytes = await ports.readBytes(source);
   const inventory = new Inventory();
   scanJsonl(bytes, inventory);
   const categories: Record<string, number> = {};
   for (const field of inventory.report().fields) {
     for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
   }
-  const relativeKey = ref.key.slice(settings.rawPrefix.length);
+  const path = versionedPath(source.key.slice(settings.rawPrefix.length), source.versionId);
 
   for (const plan of active) {
     const { rule } = plan;
@@ -113,11 +153,11 @@ export async function transferObject(
     const batch = desensitizeJsonl(bytes, plan);
     const quarantined = batch.quarantine.length;
     if (quarantined > 0) {
-      await ports.put({
-        bucket: ref.bucket,
-        key: `${settings.quarantinePrefix}${rule.id}/v${rule.version}/${relativeKey}.json`,
+      await ports.putQuarantine({
+        bucket: source.bucket,
+        key: `${settings.quarantinePrefix}${rule.id}/v${rule.version}/${path}.json`,
         body: JSON.stringify({ source, rule: ruleName, entries: batch.quarantine }),
-        metadata: { rule: ruleName },
+        rule: ruleName,
       });
     }
     const base = { rule: ruleName, read: batch.read, written: batch.written, quarantined, safetyNetRedactions: batch.counts.safetyNetRedactions };
@@ -125,44 +165,52 @@ export async function transferObject(
       outcomes.push({ ...base, status: 'nothing_to_send' });
       continue;
     }
-    const outputKey = `${settings.outboundPrefix}${rule.destination.region}/${rule.id}/v${rule.version}/${relativeKey}`;
-    const sha256 = SHA256(batch.output);
-    const declaration = await ports.declare({
-      rule: { id: rule.id, version: rule.version, purpose: rule.purpose, legalBasis: rule.legalBasis },
-      destination: rule.destination,
-      source,
-      output: { bucket: settings.outboundBucket, key: outputKey, sha256, bytes: Buffer.byteLength(batch.output), records: batch.written },
-      counts: { in: batch.read, out: batch.written, quarantined },
-      categories,
-      safetyNetRedactions: batch.counts.safetyNetRedactions,
-      idempotencyKey: `${source.bucket}/${source.key}@${source.versionId ?? 'null'}#${ruleName}`,
-    });
-    await ports.put({
-      bucket: settings.outboundBucket,
-      key: outputKey,
-      body: batch.output,
-      metadata: { rule: ruleName, 'declaration-seq': String(declaration.seq), 'declaration-hash': declaration.hash, sha256 },
-    });
+    const destinationPath = `${rule.destination.region}/${rule.id}/v${rule.version}/${path}`;
+    const outputKey = `${settings.outboundPrefix}${destinationPath}`;
+    const staged = await ports.stageOutput({ key: `${settings.stagingPrefix}${destinationPath}`, body: batch.output });
+
     let distinctSubjects: number | undefined;
-    const path = subjectPath(plan);
+    const subject = subjectPath(plan);
     // Exempt purposes (e.g. contract necessity) do not count towards the CAC thresholds; an unknown
     // purpose counts (fail closed).
     const counted = !isPurpose(rule.purpose) || exemptionOf(rule.purpose) === null;
-    if (path && counted) {
+    if (subject && counted) {
       distinctSubjects = await ports.countSubjects({
         exporter: settings.exporter,
         year: now.getUTCFullYear(),
         // Payment records carry financial accounts: sensitive personal information (PIPL Art. 28).
         kind: 'sensitive',
-        tokens: subjectTokens(batch.output, path),
+        tokens: subjectTokens(batch.output, subject),
       });
     }
+
+    const body: TransferDeclaration = {
+      rule: { id: rule.id, version: String(rule.version), purpose: rule.purpose, legalBasis: rule.legalBasis },
+      destination: rule.destination,
+      source,
+      output: { bucket: settings.outboundBucket, key: outputKey, sha256: staged.sha256, bytes: staged.bytes, records: batch.written },
+      counts: { in: batch.read, out: batch.written, quarantined },
+      categories,
+      safetyNetRedactions: batch.counts.safetyNetRedactions,
+      idempotencyKey: declarationIdentity(source, rule),
+    };
+    const { entry: declaration, resumed } = await ports.declare(body);
+    const differing = declarationDifferences(declaration, body);
+    if (differing.length > 0) throw new DeclarationConflictError(body.idempotencyKey, declaration.seq, differing);
+
+    await ports.releaseOutput({
+      staged,
+      key: outputKey,
+      metadata: releaseMetadata(ruleName, declaration, staged.sha256),
+      declaration: { seq: declaration.seq, hash: declaration.hash, sha256: staged.sha256 },
+    });
     // No undefined fields: outcomes are stored as idempotency records, and DynamoDB cannot hold undefined.
     outcomes.push({
       ...base,
       status: 'transferred',
       outputKey,
       declarationSeq: declaration.seq,
+      resumed,
       ...(distinctSubjects === undefined ? {} : { distinctSubjects }),
     });
   }

@@ -3,21 +3,42 @@
  * One row per declaration (what was sent, where, on what legal basis, how many records) with the
  * outcome of its delivery, preceded by what the verifier established about the chain.
  */
-import type { ChainBreak, LedgerHead, LedgerSummary, TransferRecord } from '../../lambda/core/ledger';
+import type { ChainBreak, LedgerHead, LedgerSummary, TransferRecord, Violation } from '../../lambda/core/ledger';
 
 /** A table cell: a pipe or line break inside a value must not split the row. */
 function cell(value: string | number): string {
   return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+function noticesOf(transfer: TransferRecord): string {
+  if (transfer.notices.length === 0) return '';
+  const listed = transfer.notices.map((notice) => `${notice.disposition} report of ${notice.reported} (seq ${notice.seq})`).join(', ');
+  return `; later notifications, not changing it: ${listed}`;
+}
+
 function deliveryOf(transfer: TransferRecord): string {
-  const delivered = transfer.receipts.find((receipt) => receipt.status === 'delivered');
-  if (delivered !== undefined) {
-    return `delivered ${delivered.deliveredAt} by ${delivered.method} to ${delivered.destination.bucket}/${delivered.destination.key} (receipt seq ${delivered.seq})`;
+  const { final } = transfer;
+  if (final?.status === 'delivered') {
+    return `delivered ${final.deliveredAt} by ${final.method} to ${final.destination.bucket}/${final.destination.key} (receipt seq ${final.seq})${noticesOf(transfer)}`;
+  }
+  if (final !== undefined) {
+    return `failed after ${final.attempts} attempt(s) at ${final.deliveredAt}: ${final.error ?? 'no reason given'} (receipt seq ${final.seq})${noticesOf(transfer)}`;
   }
   const last = transfer.receipts[transfer.receipts.length - 1];
   if (last === undefined) return 'pending: no receipt';
-  return `failed after ${last.attempts} attempt(s) at ${last.deliveredAt}: ${last.error ?? 'no reason given'} (receipt seq ${last.seq})`;
+  return `retrying: attempt ${last.attempts} failed at ${last.deliveredAt}: ${last.error ?? 'no reason given'} (receipt seq ${last.seq})`;
+}
+
+function violationsMarkdown(violations: readonly Violation[]): string[] {
+  if (violations.length === 0) return ['What the entries say holds: one declaration per transfer and per output, and one final, unchanged state per delivery.', ''];
+  return [
+    `**The ledger does not tell the truth: ${violations.length} violation(s).**`,
+    '',
+    '| Seq | Identity | Violation |',
+    '| --- | --- | --- |',
+    ...violations.map((v) => `| ${[v.seq ?? '-', v.identity, v.problem].map(cell).join(' | ')} |`),
+    '',
+  ];
 }
 
 function rowOf(transfer: TransferRecord): string {
@@ -42,18 +63,19 @@ function rowOf(transfer: TransferRecord): string {
     .join(' | ');
 }
 
-/** The register of a chain that verified. */
-export function registerMarkdown(summary: LedgerSummary, head: LedgerHead | undefined, entries: number): string {
+/** The register of a chain that verified, with what the audit of its entries found. */
+export function registerMarkdown(summary: LedgerSummary, head: LedgerHead | undefined, entries: number, violations: readonly Violation[] = []): string {
   const undelivered = summary.undelivered.length === 0 ? 'none' : summary.undelivered.map((seq) => `seq ${seq}`).join(', ');
   const chain =
     head === undefined
       ? 'The ledger is empty.'
-      : `The hash chain verifies from seq 1 to seq ${head.seq}: ${entries} entries (${summary.declarations} declarations, ${summary.receipts} receipts); head hash \`${head.hash}\`.`;
+      : `The hash chain verifies from seq 1 to seq ${head.seq}: ${entries} entries (${summary.declarations} declarations, ${summary.receipts} receipts, ${summary.notices} notices); head hash \`${head.hash}\`.`;
   return [
     '# Transfer register',
     '',
     chain,
     '',
+    ...violationsMarkdown(violations),
     `Declarations without a delivered receipt: ${undelivered}.`,
     '',
     '| Seq | Declared (UTC) | Rule | Purpose | Legal basis | Destination | Records in / out / quarantined | Categories (records) | Safety-net redactions | Output SHA-256 | Delivery |',

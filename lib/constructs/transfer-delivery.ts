@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { PUSH_ATTEMPTS } from '../../lambda/delivery/attempts';
 import type { DeliveryDestination } from '../../lambda/delivery/destinations';
 import { bucketArnOf } from './bucket-names';
 import { tagClassified } from './data-classes';
@@ -90,15 +91,19 @@ export class TransferDelivery extends Construct {
       timeout: Duration.minutes(5),
       vpc: pushed.length === 0 ? props.network.vpc : undefined,
       xrayEndpoint: pushed.length === 0 ? props.network.xrayEndpoint : undefined,
+      // The function counts push attempts against the same number to write the final "failed" receipt.
+      retryAttempts: PUSH_ATTEMPTS - 1,
       environment: {
         DESTINATIONS: JSON.stringify(destinations),
         OUTBOUND_PREFIX,
         LEDGER_BUCKET: gateway.ledger.store.bucket.bucketName,
         LEDGER_HEAD_TABLE: gateway.ledger.headTable.table.tableName,
+        IDEMPOTENCY_TABLE: gateway.idempotencyTable.table.tableName,
       },
     });
     const role = this.function.role;
     gateway.ledger.grantAppend(role);
+    gateway.idempotencyTable.grantReadWrite(role);
     // Read access by constructed ARN: the outbound bucket's notification settings depend on this
     // function, so a reference to the bucket resource here would close a dependency cycle.
     role.addToPrincipalPolicy(
@@ -168,7 +173,7 @@ export class TransferDelivery extends Construct {
           conditions: sourceConditions,
         }),
       );
-      this.function.function.addEventSource(new sources.SqsEventSource(events, { batchSize: 10, reportBatchItemFailures: false }));
+      this.function.function.addEventSource(new sources.SqsEventSource(events, { batchSize: 10, reportBatchItemFailures: true }));
       const outbound = gateway.outbound.bucket.node.defaultChild as s3.CfnBucket;
       outbound.addDependency(queuePolicy.node.defaultChild as sqs.CfnQueuePolicy);
       outbound.notificationConfiguration = {

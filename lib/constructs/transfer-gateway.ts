@@ -13,13 +13,9 @@ import { DataPlaneFunction } from './data-plane-function';
 import { DeclarationLedger } from './declaration-ledger';
 import type { KeyHierarchy } from './key-hierarchy';
 import type { PrivateNetwork } from './private-network';
+import { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX } from './transfer-prefixes';
 
-/** Where raw records land in the raw store: `raw/source=<system>/date=<YYYY-MM-DD>/<file>.jsonl`. */
-export const RAW_PREFIX = 'raw/';
-/** Where desensitized output waits for delivery: `outbound/<region>/<rule>/v<version>/...`. */
-export const OUTBOUND_PREFIX = 'outbound/';
-/** Where refused records are recorded, in the home region, with the reason. */
-export const QUARANTINE_PREFIX = 'quarantine/';
+export { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX };
 
 /** The part of a validated transfer rule the infrastructure needs; the whole rule ships to the function. */
 export interface GatewayRule {
@@ -108,6 +104,9 @@ export class TransferGateway extends Construct {
       accessLogsPrefix: 'outbound/',
       bucketName: props.outboundBucketName,
     });
+    // Every try of the gateway stages its output again before releasing it, so a staged copy is
+    // needed for minutes only; a day bounds how long a desensitized copy outside outbound/ lives.
+    this.outbound.bucket.addLifecycleRule({ id: 'expire-staged-outputs', prefix: STAGING_PREFIX, expiration: Duration.days(1) });
 
     this.ledger = new DeclarationLedger(this, 'Ledger', {
       encryptionKey: props.keys.auditKey,
@@ -117,8 +116,9 @@ export class TransferGateway extends Construct {
       retentionDays: props.ledgerRetentionDays,
     });
 
-    // Powertools idempotency records (object + rule version → result) so a retried event does not
-    // deliver twice; they hold counts, never records.
+    // Powertools idempotency records (object version + rule versions → result; delivery: object or
+    // notification → receipt) that spare a retried event the work; they hold counts and seqs, never
+    // records. Exactly-once does not rest on them: the ledger refuses a second entry per identity.
     this.idempotencyTable = new ClassifiedTable(this, 'Idempotency', {
       dataClass: 'C1',
       jurisdiction: props.jurisdiction,
@@ -154,6 +154,7 @@ export class TransferGateway extends Construct {
         RAW_PREFIX,
         OUTBOUND_BUCKET: this.outbound.bucket.bucketName,
         OUTBOUND_PREFIX,
+        STAGING_PREFIX,
         QUARANTINE_PREFIX,
         LEDGER_BUCKET: this.ledger.store.bucket.bucketName,
         LEDGER_HEAD_TABLE: this.ledger.headTable.table.tableName,
@@ -168,7 +169,12 @@ export class TransferGateway extends Construct {
     const role = this.gateway.role;
     props.rawStore.grantRead(role, RAW_PREFIX);
     props.rawStore.grantWrite(role, QUARANTINE_PREFIX);
+    // Stage (write), release by server-side copy (read the staged object, write the outbound one), and
+    // after a retry check what an earlier try released (read).
+    this.outbound.grantWrite(role, STAGING_PREFIX);
+    this.outbound.grantRead(role, STAGING_PREFIX);
     this.outbound.grantWrite(role, OUTBOUND_PREFIX);
+    this.outbound.grantRead(role, OUTBOUND_PREFIX);
     this.ledger.grantAppend(role);
     this.idempotencyTable.grantReadWrite(role);
     this.headcountTable.grantReadWrite(role);

@@ -124,7 +124,9 @@ function gatewayAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
     ...[...new Set(roles)].map((role) => ack('AwsSolutions-IAM5[Resource::*]', policy(role), NO_RESOURCE_LEVEL_REASON)),
     ack('AwsSolutions-IAM5[Resource::<{logical:C2Store/Bucket/Resource}.Arn>/raw/*]', policy('Gateway/Gateway'), PREFIX_SCOPED_REASON),
     ack('AwsSolutions-IAM5[Resource::<{logical:C2Store/Bucket/Resource}.Arn>/quarantine/*]', policy('Gateway/Gateway'), PREFIX_SCOPED_REASON),
-    ack('AwsSolutions-IAM5[Resource::<{logical:Gateway/Outbound/Bucket/Resource}.Arn>/outbound/*]', policy('Gateway/Gateway'), PREFIX_SCOPED_REASON),
+    ...['outbound', 'staging'].map((prefix) =>
+      ack(`AwsSolutions-IAM5[Resource::<{logical:Gateway/Outbound/Bucket/Resource}.Arn>/${prefix}/*]`, policy('Gateway/Gateway'), PREFIX_SCOPED_REASON),
+    ),
     ...['Gateway/Gateway', 'Delivery/Deliver'].map((role) =>
       ack('AwsSolutions-IAM5[Resource::<{logical:Gateway/Ledger/Store/Bucket/Resource}.Arn>/ledger/*]', policy(role), PREFIX_SCOPED_REASON),
     ),

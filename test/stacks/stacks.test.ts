@@ -333,6 +333,31 @@ describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
     expect(JSON.stringify(policy?.[1].Properties)).toContain('s3:if-none-match');
   });
 
+  test('outputs are staged outside what delivery acts on (no replication, no push rule), and kept there a day at most', () => {
+    const [, gateway] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('GatewayFunction'))!;
+    const variables = (gateway.Properties?.Environment as { Variables: Record<string, string> }).Variables;
+    expect(variables).toMatchObject({ OUTBOUND_PREFIX: 'outbound/', STAGING_PREFIX: 'staging/' });
+    const outbound = ofType('AWS::S3::Bucket').find(([id]) => id.startsWith('GatewayOutbound'))!;
+    const rules = (outbound[1].Properties?.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Id: 'expire-staged-outputs', Prefix: 'staging/', ExpirationInDays: 1, Status: 'Enabled' }));
+    const replication = outbound[1].Properties?.ReplicationConfiguration as { Rules: Array<{ Filter: { Prefix: string } }> } | undefined;
+    for (const rule of replication?.Rules ?? []) expect(rule.Filter.Prefix.startsWith('staging/')).toBe(false);
+    for (const [, rule] of ofType('AWS::Events::Rule')) expect(JSON.stringify(rule.Properties?.EventPattern)).not.toContain('staging/');
+  });
+
+  test('delivery has idempotency records, reports failed SQS messages one by one, and retries a push as often as it counts', () => {
+    const [, delivery] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('DeliveryDeliverFunction'))!;
+    const variables = (delivery.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.IDEMPOTENCY_TABLE).toEqual({ Ref: expect.stringMatching(/^GatewayIdempotencyTable/) });
+    const policies = ofType('AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('DeliveryDeliverRole'));
+    expect(JSON.stringify(policies)).toMatch(/GatewayIdempotencyTable[0-9A-F]+","Arn"/);
+    const retries = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(c.Properties?.FunctionName).includes('DeliveryDeliverFunction'));
+    expect(retries.map(([, c]) => c.Properties?.MaximumRetryAttempts)).toEqual([2]);
+    for (const [, mapping] of ofType('AWS::Lambda::EventSourceMapping')) {
+      expect(mapping.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    }
+  });
+
   test('replication, where used, copies only the outbound prefix of allowed regions, with the destination key, never from C2/C3 stores', () => {
     const { config } = built[profile];
     for (const [id, bucket] of ofType('AWS::S3::Bucket')) {

@@ -17,6 +17,8 @@ import {
   type LedgerBody,
   type LedgerEntry,
   type LedgerHead,
+  type NoticeBody,
+  type NoticeEntry,
   type ReceiptBody,
   type ReceiptEntry,
 } from './schema';
@@ -49,6 +51,7 @@ export function hashOf(entry: Omit<LedgerEntry, 'hash'> & { hash?: string }): st
  */
 export function nextEntry(head: LedgerHead | undefined, body: DeclarationBody): DeclarationEntry;
 export function nextEntry(head: LedgerHead | undefined, body: ReceiptBody): ReceiptEntry;
+export function nextEntry(head: LedgerHead | undefined, body: NoticeBody): NoticeEntry;
 export function nextEntry(head: LedgerHead | undefined, body: LedgerBody): LedgerEntry;
 export function nextEntry(head: LedgerHead | undefined, body: LedgerBody): LedgerEntry {
   const linked = { ...validateBody(body), seq: head === undefined ? FIRST_SEQ : head.seq + 1, prevHash: head?.hash ?? GENESIS_HASH };

@@ -1,6 +1,7 @@
 /**
- * The shape of ledger entries: a declaration made before a transfer batch is delivered, and a
- * receipt for each delivery attempt after it. The zod schemas are the single source of truth: the
+ * The shape of ledger entries: a declaration made before a transfer batch is delivered, a receipt
+ * for each state its delivery reaches, and a notice for a notification that arrives after the
+ * delivery's final state (a late or duplicate report, kept but never changing that state). The zod schemas are the single source of truth: the
  * types are inferred from them, `nextEntry` refuses a body that does not match (an Object Lock
  * COMPLIANCE ledger cannot take a bad entry back), and the verifier names the first field that is off.
  *
@@ -46,26 +47,60 @@ const declarationFields = {
   categories: z.record(text, count),
   /** Values the detectors missed but the last-line pattern sweep redacted: non-zero means a rule gap. */
   safetyNetRedactions: count,
+  /**
+   * The transfer's identity (source object version and rule version, see identity.ts): the ledger
+   * holds at most one declaration per identity, and a retry finds the declaration by it.
+   */
   idempotencyKey: text,
 };
+
+/** `delivered` and `failed` are final (a delivery reaches one of them once); `retrying` is interim. */
+export const RECEIPT_STATUSES = ['delivered', 'failed', 'retrying'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+export const FINAL_STATUSES: readonly ReceiptStatus[] = ['delivered', 'failed'];
+
+const method = z.enum(['s3-replication', 'cross-partition-push']);
 
 const receiptFields = {
   kind: z.literal('receipt'),
   declarationSeq: SeqSchema,
   declarationHash: sha256,
-  method: z.enum(['s3-replication', 'cross-partition-push']),
+  method,
   destination: z.strictObject({ region, bucket: text, key: text, etag: text.optional(), versionId: text.optional() }),
-  status: z.enum(['delivered', 'failed']),
+  status: z.enum(RECEIPT_STATUSES),
   attempts: z.number().int('must be a whole number').min(1, 'must be at least 1'),
-  /** When the delivery completed, or for a failed one when the last attempt gave up. */
+  /** When the delivery completed, or for a failed or retrying one when the attempt gave up. */
   deliveredAt: instant,
   error: text.optional(),
+  /**
+   * What reported this state: the S3 replication event (name and time) or the push's trigger event.
+   * A retry of the same notification finds its receipt by this; another notification after the
+   * final state becomes a notice. Absent in entries written before it existed.
+   */
+  notification: text.optional(),
 };
 
-/** An auditor reading a failed receipt must learn why; a delivered one carries no error. */
-function receiptErrorMatchesStatus(receipt: { status: 'delivered' | 'failed'; error?: string }, ctx: z.RefinementCtx): void {
-  if (receipt.status === 'failed' && receipt.error === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['error'], message: 'a failed receipt must say why (error)' });
+const noticeFields = {
+  kind: z.literal('notice'),
+  declarationSeq: SeqSchema,
+  declarationHash: sha256,
+  /** The final receipt of the delivery, which this notification does not change. */
+  receiptSeq: SeqSchema,
+  receiptHash: sha256,
+  method,
+  destination: z.strictObject({ region, bucket: text, key: text, versionId: text.optional() }),
+  /** The state the notification reported. */
+  reported: z.enum(RECEIPT_STATUSES),
+  /** `duplicate`: it reports the final state again; `late`: it contradicts it (e.g. "failed" after "delivered"). */
+  disposition: z.enum(['duplicate', 'late']),
+  notification: text,
+  noticedAt: instant,
+};
+
+/** An auditor reading a failed or retrying receipt must learn why; a delivered one carries no error. */
+function receiptErrorMatchesStatus(receipt: { status: ReceiptStatus; error?: string }, ctx: z.RefinementCtx): void {
+  if (receipt.status !== 'delivered' && receipt.error === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['error'], message: `a ${receipt.status} receipt must say why (error)` });
   }
   if (receipt.status === 'delivered' && receipt.error !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['error'], message: 'a delivered receipt carries no error' });
@@ -74,18 +109,22 @@ function receiptErrorMatchesStatus(receipt: { status: 'delivered' | 'failed'; er
 
 export const DeclarationBodySchema = z.strictObject(declarationFields);
 export const ReceiptBodySchema = z.strictObject(receiptFields).superRefine(receiptErrorMatchesStatus);
-export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema]);
+export const NoticeBodySchema = z.strictObject(noticeFields);
+export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema, NoticeBodySchema]);
 
 export const DeclarationEntrySchema = z.strictObject({ ...declarationFields, ...chainFields });
 export const ReceiptEntrySchema = z.strictObject({ ...receiptFields, ...chainFields }).superRefine(receiptErrorMatchesStatus);
-export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema]);
+export const NoticeEntrySchema = z.strictObject({ ...noticeFields, ...chainFields });
+export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema, NoticeEntrySchema]);
 
 export type DeclarationBody = z.infer<typeof DeclarationBodySchema>;
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
-export type LedgerBody = DeclarationBody | ReceiptBody;
+export type NoticeBody = z.infer<typeof NoticeBodySchema>;
+export type LedgerBody = DeclarationBody | ReceiptBody | NoticeBody;
 export type DeclarationEntry = z.infer<typeof DeclarationEntrySchema>;
 export type ReceiptEntry = z.infer<typeof ReceiptEntrySchema>;
-export type LedgerEntry = DeclarationEntry | ReceiptEntry;
+export type NoticeEntry = z.infer<typeof NoticeEntrySchema>;
+export type LedgerEntry = DeclarationEntry | ReceiptEntry | NoticeEntry;
 
 /** The latest entry of the chain: what the next entry links to. */
 export interface LedgerHead {

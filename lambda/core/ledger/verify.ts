@@ -1,8 +1,10 @@
 /**
  * The verifier: walks a copy of the whole ledger from seq 1 and reports the first place the chain
  * breaks. It finds a tampered entry (its hash no longer matches its content), a broken link, a
- * missing, duplicated or reordered entry, a receipt that points at no declaration or at the wrong
- * one, a malformed entry (naming the field), and, given the files, an entry renamed or re-serialized.
+ * missing, duplicated or reordered entry, a receipt or notice that points at no declaration (or
+ * receipt) or at the wrong one, a malformed entry (naming the field), and, given the files, an entry
+ * renamed or re-serialized. What the entries say (one declaration per transfer, truthful receipts,
+ * outputs present) is checked by `auditLedger` on a chain that verifies.
  *
  * A hash chain alone cannot show that entries were cut off its end; an `anchor` (a seq and hash
  * known from elsewhere, e.g. the DynamoDB head or the previous audit's report) closes that gap.
@@ -10,7 +12,7 @@
 import { basename } from 'node:path';
 import { canonicalJson } from './canonical';
 import { fileNameFor, headOf, linkProblem, parseEntry } from './chain';
-import { FIRST_SEQ, type LedgerEntry, type LedgerHead, type ReceiptEntry } from './schema';
+import { FIRST_SEQ, type LedgerEntry, type LedgerHead, type NoticeEntry, type ReceiptEntry } from './schema';
 
 /** Where an entry was read from: the file name and, when known, its exact text. */
 export interface EntrySource {
@@ -57,21 +59,41 @@ function seqProblem(
   return `gap: ${missing} missing (seq ${actual} follows ${previous === undefined ? 'the start of the chain' : `seq ${previous.seq}`})`;
 }
 
-function receiptProblem(receipt: ReceiptEntry, bySeq: ReadonlyMap<number, LedgerEntry>): string | undefined {
-  const target = bySeq.get(receipt.declarationSeq);
+/** A receipt or notice must answer an earlier declaration, by seq and hash, in the declared region. */
+function declarationRefProblem(entry: ReceiptEntry | NoticeEntry, bySeq: ReadonlyMap<number, LedgerEntry>): string | undefined {
+  const target = bySeq.get(entry.declarationSeq);
   if (target === undefined) {
-    return `dangling receipt: declarationSeq ${receipt.declarationSeq} is not an earlier entry of the chain`;
+    return `dangling ${entry.kind}: declarationSeq ${entry.declarationSeq} is not an earlier entry of the chain`;
   }
   if (target.kind !== 'declaration') {
-    return `receipt points at seq ${target.seq}, which is a ${target.kind}, not a declaration`;
+    return `${entry.kind} points at seq ${target.seq}, which is a ${target.kind}, not a declaration`;
   }
-  if (target.hash !== receipt.declarationHash) {
-    return `receipt names declaration hash ${receipt.declarationHash}, but seq ${target.seq} has hash ${target.hash}`;
+  if (target.hash !== entry.declarationHash) {
+    return `${entry.kind} names declaration hash ${entry.declarationHash}, but seq ${target.seq} has hash ${target.hash}`;
   }
-  if (target.destination.region !== receipt.destination.region) {
-    return `receipt delivered to ${receipt.destination.region}, but declaration seq ${target.seq} declared ${target.destination.region}`;
+  if (target.destination.region !== entry.destination.region) {
+    return `${entry.kind} delivered to ${entry.destination.region}, but declaration seq ${target.seq} declared ${target.destination.region}`;
   }
   return undefined;
+}
+
+/** A notice must also name the earlier receipt (the final state) of the same declaration. */
+function noticeProblem(notice: NoticeEntry, bySeq: ReadonlyMap<number, LedgerEntry>): string | undefined {
+  const receipt = bySeq.get(notice.receiptSeq);
+  if (receipt === undefined) return `dangling notice: receiptSeq ${notice.receiptSeq} is not an earlier entry of the chain`;
+  if (receipt.kind !== 'receipt') return `notice points at seq ${receipt.seq}, which is a ${receipt.kind}, not a receipt`;
+  if (receipt.hash !== notice.receiptHash) {
+    return `notice names receipt hash ${notice.receiptHash}, but seq ${receipt.seq} has hash ${receipt.hash}`;
+  }
+  if (receipt.declarationSeq !== notice.declarationSeq) {
+    return `notice is about declaration seq ${notice.declarationSeq}, but receipt seq ${receipt.seq} answers seq ${receipt.declarationSeq}`;
+  }
+  return undefined;
+}
+
+function referenceProblem(entry: LedgerEntry, bySeq: ReadonlyMap<number, LedgerEntry>): string | undefined {
+  if (entry.kind === 'declaration') return undefined;
+  return declarationRefProblem(entry, bySeq) ?? (entry.kind === 'notice' ? noticeProblem(entry, bySeq) : undefined);
 }
 
 function sourceProblem(entry: LedgerEntry, raw: unknown, source: EntrySource): string | undefined {
@@ -105,7 +127,7 @@ export function verifyChain(entries: readonly unknown[], options: VerifyOptions 
       seqProblem(expectedSeq, entry.seq, previous, { entries, from: index + 1 }) ??
       (source === undefined ? undefined : sourceProblem(entry, raw, source)) ??
       linkProblem(previous, entry) ??
-      (entry.kind === 'receipt' ? receiptProblem(entry, bySeq) : undefined);
+      referenceProblem(entry, bySeq);
     if (problem !== undefined) return broken(problem);
     verified.push(entry);
     bySeq.set(entry.seq, entry);

@@ -1,4 +1,4 @@
-import { declarationOf, destinationRegionOf, parseDestinations } from '../../../lambda/delivery/destinations';
+import { destinationRegionOf, parseDestinations } from '../../../lambda/delivery/destinations';
 
 describe('delivery destinations', () => {
   test('parses replicated and pushed destinations', () => {
@@ -29,12 +29,5 @@ describe('delivery destinations', () => {
   test('the destination region comes from the outbound key', () => {
     expect(destinationRegionOf('outbound/ap-southeast-1/sg-settlement/v1/x.jsonl', 'outbound/')).toBe('ap-southeast-1');
     expect(destinationRegionOf('raw/x.jsonl', 'outbound/')).toBeUndefined();
-  });
-
-  test('undeclared output is never delivered', () => {
-    expect(declarationOf({ 'declaration-seq': '12', 'declaration-hash': 'b'.repeat(64) })).toEqual({ seq: 12, hash: 'b'.repeat(64) });
-    expect(() => declarationOf({})).toThrow(/refusing to deliver undeclared data/);
-    expect(() => declarationOf({ 'declaration-seq': '0', 'declaration-hash': 'b'.repeat(64) })).toThrow(/undeclared/);
-    expect(() => declarationOf({ 'declaration-seq': '3', 'declaration-hash': 'xyz' })).toThrow(/undeclared/);
   });
 });

@@ -17,6 +17,7 @@ const ENV = {
   RAW_PREFIX: 'raw/',
   OUTBOUND_BUCKET: 'out',
   OUTBOUND_PREFIX: 'outbound/',
+  STAGING_PREFIX: 'staging/',
   QUARANTINE_PREFIX: 'quarantine/',
   LEDGER_BUCKET: 'ledger',
   LEDGER_HEAD_TABLE: 'head',
@@ -38,6 +39,8 @@ describe('readGatewayEnvironment', () => {
 
   test.each([
     [{ LEDGER_BUCKET: '' }, /missing LEDGER_BUCKET/],
+    [{ STAGING_PREFIX: undefined }, /missing STAGING_PREFIX/],
+    [{ STAGING_PREFIX: 'outbound/staging/' }, /STAGING_PREFIX "outbound\/staging\/" and OUTBOUND_PREFIX "outbound\/" must not contain one another/],
     [{ TRANSFER_RULES: '{' }, /TRANSFER_RULES is not JSON/],
     [{ TRANSFER_RULES: '[]' }, /non-empty array/],
     [{ TRANSFER_RULES: JSON.stringify([{ ...RULE, fields: { a: 'shred' } }]) }, /TRANSFER_RULES\[0\]/],

@@ -1,8 +1,17 @@
+import fc from 'fast-check';
 import { createHash, randomBytes } from 'node:crypto';
 import { compileTransferRule } from '../../../lambda/core/desensitize';
+import { declarationIdentity, type DeclarationEntry } from '../../../lambda/core/ledger';
 import { tokenKeyFromBytes } from '../../../lambda/core/tokens';
 import { loadTransferRule } from '../../../lambda/core/transfer-rule';
-import { type DeclarationBody, type TransferPorts, transferObject } from '../../../lambda/gateway/transfer-object';
+import {
+  DeclarationConflictError,
+  type StagedOutput,
+  type TransferDeclaration,
+  type TransferPorts,
+  transferObject,
+  versionedPath,
+} from '../../../lambda/gateway/transfer-object';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const KEY = tokenKeyFromBytes(randomBytes(32));
@@ -31,97 +40,163 @@ const RECORDS = [
   { txn: { tradeNo: '2026060122001234567890123457' }, payer: { idNumber: '110105194912310029', mobile: '13800138001' }, card: { pan: '4111111111111111', cvv: '123' } },
   'not json at all',
 ];
+const TEXT = `${RECORDS.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n')}\n`;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function fakePorts() {
-  const puts: Array<{ bucket: string; key: string; body: string; metadata: Record<string, string> }> = [];
-  const declarations: DeclarationBody[] = [];
+/** Ports that record what the transfer asks for, in order; `recorded` plays the ledger's earlier declaration. */
+function fakePorts(recorded?: (body: TransferDeclaration) => DeclarationEntry) {
   const order: string[] = [];
+  const quarantines: Array<{ bucket: string; key: string; body: string }> = [];
+  const staged: Array<{ key: string; body: string }> = [];
+  const declarations: TransferDeclaration[] = [];
+  const releases: Array<{ staged: StagedOutput; key: string; metadata: Record<string, string> }> = [];
   const ports: TransferPorts = {
-    readBytes: async () => ({ bytes: Buffer.from(RECORDS.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n'), versionId: 'v1' }),
-    put: async (target) => {
-      order.push(`put:${target.key.split('/')[0]}`);
-      puts.push(target);
+    readBytes: async () => Buffer.from(TEXT),
+    putQuarantine: async (target) => {
+      order.push('quarantine');
+      quarantines.push(target);
+    },
+    stageOutput: async ({ key, body }) => {
+      order.push('stage');
+      staged.push({ key, body });
+      return { key, versionId: 'staged-1', sha256: sha256(body), bytes: Buffer.byteLength(body) };
     },
     declare: async (body) => {
       order.push('declare');
       declarations.push(body);
-      return { seq: 7, hash: 'a'.repeat(64) };
+      const entry = recorded?.(body) ?? { ...body, kind: 'declaration' as const, declaredAt: '2026-06-01T12:00:00.000Z', seq: 7, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) };
+      return { entry, resumed: recorded !== undefined };
     },
-    countSubjects: async ({ tokens }) => tokens.length,
+    releaseOutput: async (release) => {
+      order.push('release');
+      releases.push(release);
+    },
+    countSubjects: async ({ tokens }) => {
+      order.push('count');
+      return tokens.length;
+    },
   };
-  return { ports, puts, declarations, order };
+  return { ports, order, quarantines, staged, declarations, releases };
 }
 
-const SETTINGS = { outboundBucket: 'outbound', outboundPrefix: 'outbound/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: '111122223333/cn-north-1' };
-const REF = { bucket: 'raw-c2', key: 'raw/source=pos/date=2026-06-01/batch-1.jsonl' };
+const SETTINGS = { outboundBucket: 'outbound', outboundPrefix: 'outbound/', stagingPrefix: 'staging/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: '111122223333/cn-north-1' };
+const SOURCE = { bucket: 'raw-c2', key: 'raw/source=pos/date=2026-06-01/batch-1.jsonl', versionId: 'v1' };
 
 describe('transferObject', () => {
-  test('declares before the output reaches the outbound prefix, and records quarantine by reference', async () => {
-    const { ports, puts, declarations, order } = fakePorts();
-    const [outcome] = await transferObject(REF, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
+  test('stages the output, declares it with its hash, then releases it: nothing reaches outbound/ undeclared', async () => {
+    const { ports, order, staged, declarations, releases } = fakePorts();
+    const [outcome] = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
 
-    expect(order).toEqual(['put:quarantine', 'declare', 'put:outbound']);
-    expect(outcome).toMatchObject({ status: 'transferred', read: 3, written: 1, quarantined: 2, declarationSeq: 7 });
-
-    const output = puts.find((p) => p.key.startsWith('outbound/'))!;
-    expect(output.key).toBe('outbound/ap-southeast-1/sg-settlement/v3/source=pos/date=2026-06-01/batch-1.jsonl');
-    expect(output.metadata).toMatchObject({ 'declaration-seq': '7', 'declaration-hash': 'a'.repeat(64) });
-    expect(declarations[0].output.sha256).toBe(createHash('sha256').update(output.body).digest('hex'));
-    expect(declarations[0]).toMatchObject({
-      rule: { id: 'sg-settlement', version: 3, legalBasis: 'cac_contract_necessity' },
-      source: { bucket: 'raw-c2', key: REF.key, versionId: 'v1' },
-      counts: { in: 3, out: 1, quarantined: 2 },
+    expect(order).toEqual(['quarantine', 'stage', 'declare', 'release']);
+    expect(outcome).toMatchObject({ status: 'transferred', read: 3, written: 1, quarantined: 2, declarationSeq: 7, resumed: false });
+    expect(staged[0]?.key).toBe('staging/ap-southeast-1/sg-settlement/v3/source=pos/date=2026-06-01/version=v1/batch-1.jsonl');
+    expect(releases[0]).toMatchObject({
+      key: 'outbound/ap-southeast-1/sg-settlement/v3/source=pos/date=2026-06-01/version=v1/batch-1.jsonl',
+      staged: { key: staged[0]?.key, versionId: 'staged-1' },
+      metadata: { rule: 'sg-settlement@3', 'declaration-seq': '7', 'declaration-hash': 'a'.repeat(64), sha256: sha256(staged[0]!.body) },
     });
-    expect(declarations[0].categories).toMatchObject({ cn_resident_id: expect.any(Number), cn_mobile: expect.any(Number), bank_card: expect.any(Number) });
-
+    expect(declarations[0]).toMatchObject({
+      rule: { id: 'sg-settlement', version: '3', legalBasis: 'cac_contract_necessity' },
+      source: SOURCE,
+      output: { bucket: 'outbound', key: releases[0]?.key, sha256: sha256(staged[0]!.body), bytes: Buffer.byteLength(staged[0]!.body), records: 1 },
+      counts: { in: 3, out: 1, quarantined: 2 },
+      idempotencyKey: declarationIdentity(SOURCE, { id: 'sg-settlement', version: 3 }),
+    });
+    expect(declarations[0]?.categories).toMatchObject({ cn_resident_id: expect.any(Number), cn_mobile: expect.any(Number), bank_card: expect.any(Number) });
     // Nothing raw in the output; the payer's name was not whitelisted.
-    expect(output.body).not.toMatch(/11010519491231002X|13800138000|13912345678|6222021234567890123|张三/);
-    const quarantine = JSON.parse(puts.find((p) => p.key.startsWith('quarantine/'))!.body);
-    expect(quarantine.entries.map((e: { reason: string }) => e.reason).sort()).toEqual(['sensitive_auth_data', 'unparseable']);
-    // The quarantine record names the line and reason only: the CVV is never copied.
-    expect(JSON.stringify(quarantine)).not.toContain('"123"');
+    expect(staged[0]?.body).not.toMatch(/11010519491231002X|13800138000|13912345678|6222021234567890123|张三/);
+  });
+
+  test('records quarantined lines by reference, under the object version, never copying a card security code', async () => {
+    const { ports, quarantines } = fakePorts();
+    await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
+    expect(quarantines[0]).toMatchObject({ bucket: 'raw-c2', key: 'quarantine/sg-settlement/v3/source=pos/date=2026-06-01/version=v1/batch-1.jsonl.json' });
+    const record = JSON.parse(quarantines[0]!.body) as { entries: { reason: string }[] };
+    expect(record.entries.map((e) => e.reason).sort()).toEqual(['sensitive_auth_data', 'unparseable']);
+    expect(quarantines[0]?.body).not.toContain('"123"');
+  });
+
+  test('a retry that finds its declaration continues from it (the first declaredAt) and releases the same bytes', async () => {
+    const first = { declaredAt: '2026-06-01T11:00:00.000Z', seq: 3, prevHash: '0'.repeat(64), hash: 'c'.repeat(64) };
+    const { ports, releases } = fakePorts((body) => ({ ...body, kind: 'declaration', ...first }));
+    const [outcome] = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
+    expect(outcome).toMatchObject({ declarationSeq: 3, resumed: true });
+    expect(releases[0]?.metadata).toMatchObject({ 'declaration-seq': '3', 'declaration-hash': 'c'.repeat(64) });
+  });
+
+  test('refuses to release when the recorded declaration of the transfer declares other bytes', async () => {
+    const { ports, releases } = fakePorts((body) => ({
+      ...body,
+      output: { ...body.output, sha256: 'f'.repeat(64) },
+      kind: 'declaration',
+      declaredAt: '2026-06-01T11:00:00.000Z',
+      seq: 3,
+      prevHash: '0'.repeat(64),
+      hash: 'c'.repeat(64),
+    }));
+    const transfer = transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
+    await expect(transfer).rejects.toThrow(DeclarationConflictError);
+    await expect(transfer).rejects.toThrow(/is already declared \(seq 3\) with other output: refusing to release/);
+    expect(releases).toHaveLength(0);
   });
 
   test('an expired rule transfers nothing and reads nothing', async () => {
-    const { ports, puts, declarations } = fakePorts();
+    const { ports, order } = fakePorts();
     const readBytes = jest.spyOn(ports, 'readBytes');
-    const expired = compileTransferRule(rule(), KEY);
-    const outcomes = await transferObject(REF, [expired], SETTINGS, ports, new Date('2028-01-01T00:00:00Z'));
+    const outcomes = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, new Date('2028-01-01T00:00:00Z'));
     expect(outcomes).toEqual([{ rule: 'sg-settlement@3', status: 'rule_inactive' }]);
     expect(readBytes).not.toHaveBeenCalled();
-    expect(puts).toHaveLength(0);
-    expect(declarations).toHaveLength(0);
+    expect(order).toEqual([]);
   });
 
   test('refuses an object outside the raw prefix', async () => {
     const { ports } = fakePorts();
-    await expect(transferObject({ bucket: 'raw-c2', key: 'quarantine/x.json' }, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW)).rejects.toThrow(
+    await expect(transferObject({ ...SOURCE, key: 'quarantine/x.json' }, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW)).rejects.toThrow(
       /not under the raw prefix raw\//,
     );
   });
 
-  test('counts distinct subjects only for purposes that count towards the CAC thresholds', async () => {
+  test('counts distinct subjects only for purposes that count towards the CAC thresholds, before declaring', async () => {
     const exempt = fakePorts();
-    const countExempt = jest.spyOn(exempt.ports, 'countSubjects');
-    await transferObject(REF, [compileTransferRule(rule(), KEY)], SETTINGS, exempt.ports, NOW);
-    expect(countExempt).not.toHaveBeenCalled();
+    await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, exempt.ports, NOW);
+    expect(exempt.order).not.toContain('count');
 
     const counted = fakePorts();
-    const countCounted = jest.spyOn(counted.ports, 'countSubjects');
+    const countSubjects = jest.spyOn(counted.ports, 'countSubjects');
     const marketing = rule({ purpose: 'marketing_analytics', legalBasis: 'cac_standard_contract' });
-    const [outcome] = await transferObject(REF, [compileTransferRule(marketing, KEY)], SETTINGS, counted.ports, NOW);
-    expect(countCounted).toHaveBeenCalledWith(expect.objectContaining({ year: 2026, kind: 'sensitive', exporter: SETTINGS.exporter }));
-    const tokens = countCounted.mock.calls[0][0].tokens;
+    const [outcome] = await transferObject(SOURCE, [compileTransferRule(marketing, KEY)], SETTINGS, counted.ports, NOW);
+    expect(counted.order).toEqual(['quarantine', 'stage', 'count', 'declare', 'release']);
+    expect(countSubjects).toHaveBeenCalledWith(expect.objectContaining({ year: 2026, kind: 'sensitive', exporter: SETTINGS.exporter }));
+    const tokens = countSubjects.mock.calls[0]![0].tokens;
     expect(tokens).toHaveLength(1);
     expect(tokens[0]).not.toContain('13800138000');
     expect(outcome).toMatchObject({ distinctSubjects: 1 });
   });
 
-  test('a batch with nothing left to send declares nothing', async () => {
-    const { ports, declarations } = fakePorts();
-    ports.readBytes = async () => ({ bytes: Buffer.from('garbage\n{"card":{"cvv":"999"}}\n') });
-    const [outcome] = await transferObject(REF, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
+  test('a batch with nothing left to send stages and declares nothing', async () => {
+    const { ports, order } = fakePorts();
+    ports.readBytes = async () => Buffer.from('garbage\n{"card":{"cvv":"999"}}\n');
+    const [outcome] = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
     expect(outcome).toMatchObject({ status: 'nothing_to_send', written: 0, quarantined: 2 });
-    expect(declarations).toHaveLength(0);
+    expect(order).toEqual(['quarantine']);
+  });
+});
+
+describe('versionedPath', () => {
+  test('puts the version as a folder before the file name, keeping the name and extension', () => {
+    expect(versionedPath('source=pos/date=2026-06-01/batch-1.jsonl', '3HL4kqtJlcpXroDTDmJ.rr')).toBe('source=pos/date=2026-06-01/version=3HL4kqtJlcpXroDTDmJ.rr/batch-1.jsonl');
+    expect(versionedPath('batch.jsonl', 'null')).toBe('version=null/batch.jsonl');
+  });
+
+  test('two (key, version) pairs never share an output path', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9=._ -]{1,12}$/);
+    const key = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
+    const version = fc.string({ minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(key, version, key, version, (k1, v1, k2, v2) => {
+        fc.pre(k1 !== k2 || v1 !== v2);
+        expect(versionedPath(k1, v1)).not.toBe(versionedPath(k2, v2));
+      }),
+    );
   });
 });

@@ -50,8 +50,10 @@ describe('residency ledger verify', () => {
       entries: 6,
       declarations: 3,
       receipts: 3,
+      notices: 0,
       undelivered: [5],
       head: headOf(entries[5] as LedgerEntry),
+      violations: [],
     });
   });
 
@@ -137,12 +139,13 @@ describe('residency ledger verify --format markdown', () => {
     const rows = stdout.split('\n').filter((line) => /^\| \d/.test(line));
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatch(
-      /^\| 1 \| 2026-03-31T08:01:00.000Z \| sg-settlement v3 \| payment_settlement \| cac_contract_necessity \| SG \(ap-southeast-1\), Lion City Acquiring Pte. Ltd. \| 1000 \/ 999 \/ 1 \| bank_card 999, cn_mobile 640, cn_resident_id 998 \| 0 \| `01(ab){31}` \| delivered 2026-03-31T09:00:00.000Z by s3-replication to dest-sg-inbound\/outbound\/sg\/2026-03-31\/batch-1.jsonl \(receipt seq 2\) \|$/,
+      /^\| 1 \| 2026-03-31T08:01:00.000Z \| sg-settlement v3 \| payment_settlement \| cac_contract_necessity \| SG \(ap-southeast-1\), Lion City Acquiring Pte. Ltd. \| 1000 \/ 999 \/ 1 \| bank_card 999, cn_mobile 640, cn_resident_id 998 \| 0 \| `01(ab){31}` \| delivered 2026-03-31T09:00:00.000Z by s3-replication to dest-sg-inbound\/outbound\/ap-southeast-1\/sg-settlement\/v3\/2026-03-31\/alipay\/batch-1.v1.jsonl \(receipt seq 2\) \|$/,
     );
     expect(rows[1]).toMatch(/delivered .* by cross-partition-push .*\(receipt seq 6\) \|$/);
     expect(rows[2]).toMatch(/\| pending: no receipt \|$/);
     expect(stdout).toContain('Declarations without a delivered receipt: seq 5.');
-    expect(stdout).toContain('The hash chain verifies from seq 1 to seq 6: 6 entries (3 declarations, 3 receipts)');
+    expect(stdout).toContain('The hash chain verifies from seq 1 to seq 6: 6 entries (3 declarations, 3 receipts, 0 notices)');
+    expect(stdout).toContain('What the entries say holds');
   });
 
   test('keeps a pipe inside a value from splitting the row', async () => {

@@ -77,6 +77,8 @@ describe('nextEntry', () => {
     ['a failed receipt that does not say why', receiptBody(declaration, { status: 'failed' }), 'error: a failed receipt must say why'],
     ['a delivered receipt with an error', receiptBody(declaration, { error: 'slow' }), 'error: a delivered receipt carries no error'],
     ['zero delivery attempts', receiptBody(declaration, { attempts: 0 }), 'attempts: must be at least 1'],
+    ['a retrying receipt that does not say why', receiptBody(declaration, { status: 'retrying' }), 'error: a retrying receipt must say why'],
+    ['a receipt status of no known kind', receiptBody(declaration, { status: 'lost' as never }), 'status: '],
   ])('refuses %s, naming the field', (_what, body, message) => {
     expect(() => nextEntry(undefined, body)).toThrow(LedgerEntryError);
     expect(() => nextEntry(undefined, body)).toThrow(message);

@@ -91,6 +91,40 @@ describe('verifyChain finds the first break', () => {
   });
 });
 
+describe('verifyChain checks what a notice points at', () => {
+  const [d1, d2] = chainOf([declarationBody(1), declarationBody(2)]) as [DeclarationEntry, DeclarationEntry];
+  const r1 = nextEntry(headOf(d2), receiptBody(d1));
+  const noticeOf = (overrides: Record<string, unknown>) =>
+    nextEntry(headOf(r1), {
+      kind: 'notice',
+      declarationSeq: d1.seq,
+      declarationHash: d1.hash,
+      receiptSeq: r1.seq,
+      receiptHash: r1.hash,
+      method: 's3-replication',
+      destination: { region: 'ap-southeast-1', bucket: 'dest', key: d1.output.key },
+      reported: 'failed',
+      disposition: 'late',
+      notification: 'late',
+      noticedAt: '2026-03-31T10:00:00.000Z',
+      ...overrides,
+    });
+
+  test('accepts a notice naming the earlier receipt of its declaration', () => {
+    expect(verifyChain(asRead([d1, d2, r1, noticeOf({})])).ok).toBe(true);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['no entry', { receiptSeq: 9 }, /^dangling notice: receiptSeq 9 is not an earlier entry/],
+    ['a declaration', { receiptSeq: 2, receiptHash: d2.hash }, /^notice points at seq 2, which is a declaration, not a receipt/],
+    ['the wrong hash', { receiptHash: 'e'.repeat(64) }, /^notice names receipt hash e{64}, but seq 3 has hash/],
+    ['a receipt of another declaration', { declarationSeq: d2.seq, declarationHash: d2.hash }, /^notice is about declaration seq 2, but receipt seq 3 answers seq 1/],
+    ['no declaration', { declarationSeq: 3, declarationHash: r1.hash }, /^notice points at seq 3, which is a receipt, not a declaration/],
+  ])('refuses a notice pointing at %s', (_what, overrides, reason) => {
+    expect(verifyChain(asRead([d1, d2, r1, noticeOf(overrides)]))).toEqual({ ok: false, firstBreak: { seq: 4, reason: expect.stringMatching(reason) } });
+  });
+});
+
 describe('verifyChain with the files the entries came from', () => {
   const entries = sampleLedger();
   /** What the CLI passes: each value with the file it was read from and that file's text. */
