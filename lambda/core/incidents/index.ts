@@ -5,3 +5,4 @@ export * from './severity';
 export * from './entries';
 export * from './clocks';
 export * from './sources';
+export * from './messages';

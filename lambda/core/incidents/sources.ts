@@ -16,6 +16,9 @@ import type { IncidentBody } from './entries';
 import { jurisdictionsOf, type ProfileScope } from './jurisdictions';
 import { alarmSeverity, guardDutySeverity, securityHubSeverity, type Severity } from './severity';
 
+/** The body of an incident's first entry. */
+export type OpeningBody = Extract<IncidentBody, { kind: 'opened' }>;
+
 export interface SourceFinding {
   readonly service: 'guardduty' | 'securityhub' | 'alarm';
   readonly id: string;
@@ -179,7 +182,7 @@ export function incidentIdOf(finding: Pick<SourceFinding, 'service' | 'id'>): st
 }
 
 /** The entry that opens the incident a finding raises, with the duties of the deployment's jurisdictions. */
-export function openingEntry(finding: SourceFinding, scope: ProfileScope): IncidentBody {
+export function openingEntry(finding: SourceFinding, scope: ProfileScope): OpeningBody {
   const { obligations, unmodeled } = jurisdictionsOf(scope);
   return {
     kind: 'opened',
