@@ -17,6 +17,7 @@ import { CloudHsmKeyStore } from '../constructs/cloudhsm-key-store';
 import { RESIDENCY_TAG } from '../constructs/data-classes';
 import { HeadcountAlarms } from '../constructs/headcount-alarms';
 import { HumanAccess } from '../constructs/human-access';
+import { IncidentResponse } from '../constructs/incident-response';
 import { HUMAN_ACTION_CEILING, HumanPermissions } from '../constructs/human-permissions';
 import { KeyHierarchy } from '../constructs/key-hierarchy';
 import { PrivateNetwork } from '../constructs/private-network';
@@ -65,6 +66,7 @@ export class HomeDataStack extends Stack {
   public readonly gateway: TransferGateway;
   public readonly delivery: TransferDelivery;
   public readonly backfill: BackfillStateMachine;
+  public readonly incidents: IncidentResponse;
 
   constructor(scope: Construct, id: string, props: HomeDataStackProps) {
     super(scope, id, props);
@@ -229,6 +231,21 @@ export class HomeDataStack extends Stack {
       exporter: `${this.account}/${residency}`,
       ciio: props.ciio ?? false,
       topic: this.securityAlarms.topic,
+    });
+
+    // Breach clocks: findings and alarms open incident records with a deadline per jurisdiction the
+    // data touches (home and every transfer rule's destination).
+    this.incidents = new IncidentResponse(this, 'Incidents', {
+      auditKey: this.keys.auditKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+      accessLogsBucket: this.accessLogs.bucket,
+      alarmTopic: this.securityAlarms.topic,
+      topicKey: this.keys.auditKey,
+      alarmNamePrefix: this.securityAlarms.alarmNamePrefix,
+      scope: { homeRegion: config.homeRegion, destinations: props.rules.map((r) => r.destination), cnOperator: props.ciio ? 'ciio' : 'other' },
+      retentionDays: config.auditObjectLockDays,
     });
 
     // Every table is in an in-region backup plan under its class key; the gateway's bookkeeping
