@@ -14,6 +14,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { Context } from 'aws-lambda';
 import { compileTransferRule, type DesensitizePlan } from '../core/desensitize';
 import { appendOnce, LedgerStore } from '../shared/ledger-store';
+import { readSuppressionList } from '../shared/suppression-list-store';
 import { readGatewayEnvironment } from './environment';
 import { HeadcountStore } from './headcount-store';
 import { deriveTokenKey } from './token-key';
@@ -60,6 +61,7 @@ const ports: TransferPorts = {
     return { seq: entry.seq, hash: entry.hash };
   },
   countSubjects: (batch) => headcounts.record(batch),
+  ...(env.suppressionList ? { suppressionTokens: async () => (await readSuppressionList(s3, env.suppressionList!)).entries.map((e) => e.token) } : {}),
 };
 
 const settings = {
@@ -116,6 +118,7 @@ export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context
         metrics.addMetric('RecordsIn', MetricUnit.Count, outcome.read);
         metrics.addMetric('RecordsOut', MetricUnit.Count, outcome.written);
         metrics.addMetric('RecordsQuarantined', MetricUnit.Count, outcome.quarantined);
+        metrics.addMetric('RecordsSuppressed', MetricUnit.Count, outcome.suppressed);
         metrics.addMetric('SafetyNetRedactions', MetricUnit.Count, outcome.safetyNetRedactions);
         if (outcome.distinctSubjects !== undefined) {
           const single = metrics.singleMetric();

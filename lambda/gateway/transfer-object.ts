@@ -3,6 +3,7 @@ import { exemptionOf, isPurpose } from '../core/assessment/purposes';
 import type { DesensitizePlan } from '../core/desensitize';
 import { desensitizeJsonl, scanJsonl } from '../core/records';
 import { Inventory } from '../core/scan';
+import { suppressForPlans } from '../core/suppression';
 import { ruleIsActive } from './environment';
 
 /** An S3 object version. */
@@ -18,7 +19,8 @@ export interface DeclarationBody {
   readonly destination: { readonly region: string; readonly country: string; readonly recipient: string };
   readonly source: ObjectRef;
   readonly output: { readonly bucket: string; readonly key: string; readonly sha256: string; readonly bytes: number; readonly records: number };
-  readonly counts: { readonly in: number; readonly out: number; readonly quarantined: number };
+  /** in = out + quarantined + suppressed. */
+  readonly counts: { readonly in: number; readonly out: number; readonly quarantined: number; readonly suppressed?: number };
   readonly categories: Readonly<Record<string, number>>;
   readonly safetyNetRedactions: number;
   readonly idempotencyKey: string;
@@ -31,6 +33,8 @@ export interface TransferPorts {
   declare(body: DeclarationBody): Promise<{ seq: number; hash: string }>;
   /** Records distinct subjects (by token) and returns the distinct total for the exporter, year and kind. */
   countSubjects(input: { exporter: string; year: number; kind: 'personal' | 'sensitive'; tokens: readonly string[] }): Promise<number>;
+  /** Tokens of subjects whose records must not leave (the suppression list); read for every object. */
+  suppressionTokens?(): Promise<readonly string[]>;
 }
 
 export interface TransferSettings {
@@ -49,6 +53,8 @@ export type RuleOutcome =
       readonly read: number;
       readonly written: number;
       readonly quarantined: number;
+      /** Records withheld because a subject in them is on the suppression list. */
+      readonly suppressed: number;
       readonly safetyNetRedactions: number;
       readonly outputKey?: string;
       readonly declarationSeq?: number;
@@ -96,7 +102,11 @@ export async function transferObject(
     .map((plan) => ({ rule: `${plan.rule.id}@${plan.rule.version}`, status: 'rule_inactive' as const }));
   if (active.length === 0) return outcomes;
 
-  const { text, versionId } = await ports.readText(ref);
+  const read = await ports.readText(ref);
+  const versionId = read.versionId;
+  // Subjects on the suppression list are withheld before any rule sees the batch (fail closed: a
+  // list that cannot be read fails the transfer).
+  const { text, suppressed } = suppressForPlans(read.text, active, await ports.suppressionTokens?.());
   const source: ObjectRef = { bucket: ref.bucket, key: ref.key, versionId: versionId ?? ref.versionId };
   const inventory = new Inventory();
   scanJsonl(text, inventory);
@@ -119,7 +129,7 @@ export async function transferObject(
         metadata: { rule: ruleName },
       });
     }
-    const base = { rule: ruleName, read: batch.read, written: batch.written, quarantined, safetyNetRedactions: batch.counts.safetyNetRedactions };
+    const base = { rule: ruleName, read: batch.read + suppressed, written: batch.written, quarantined, suppressed, safetyNetRedactions: batch.counts.safetyNetRedactions };
     if (batch.written === 0) {
       outcomes.push({ ...base, status: 'nothing_to_send' });
       continue;
@@ -131,7 +141,7 @@ export async function transferObject(
       destination: rule.destination,
       source,
       output: { bucket: settings.outboundBucket, key: outputKey, sha256, bytes: Buffer.byteLength(batch.output), records: batch.written },
-      counts: { in: batch.read, out: batch.written, quarantined },
+      counts: { in: batch.read + suppressed, out: batch.written, quarantined, ...(suppressed > 0 ? { suppressed } : {}) },
       categories,
       safetyNetRedactions: batch.counts.safetyNetRedactions,
       idempotencyKey: `${source.bucket}/${source.key}@${source.versionId ?? 'null'}#${ruleName}`,

@@ -17,6 +17,7 @@ import {
   type RecordFormat,
 } from '../../lambda/core/records';
 import { Inventory, type InventorySnapshot } from '../../lambda/core/scan';
+import { subjectMatcher, suppressBatch } from '../../lambda/core/suppression';
 import { tokenKeyFromBytes } from '../../lambda/core/tokens';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
 
@@ -29,6 +30,8 @@ export type BatchTask =
       /** Already validated by the main thread (`loadTransferRule`). */
       readonly rule: TransferRule;
       readonly tokenKey: Uint8Array;
+      /** Tokens of subjects whose records must not be written (`--suppress`). */
+      readonly suppressTokens?: readonly string[];
     };
 
 export type BatchOutcome =
@@ -36,6 +39,8 @@ export type BatchOutcome =
   | {
       readonly kind: 'desensitize';
       readonly batch: Omit<DesensitizedBatch, 'output'>;
+      /** Records withheld because a subject in them is on the suppression list (not in `batch.read`). */
+      readonly suppressed: number;
       /** The output records as UTF-8, encoded where they were produced: a worker transfers the bytes, so the main thread neither copies nor encodes them. */
       readonly output: Uint8Array;
     };
@@ -70,14 +75,15 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
   }
   const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
   const layout = layoutOf(task);
+  const matcher = task.suppressTokens === undefined ? undefined : subjectMatcher({ key: plan.tokenKey, tokens: task.suppressTokens, rules: [task.rule] });
   const columns = layout ? csvOutputColumns(layout, plan) : [];
   const encoder = new TextEncoder();
   return {
     run: (bytes) => {
-      const text = decode(task, layout, bytes);
+      const { text, suppressed } = suppressBatch(decode(task, layout, bytes), layout, matcher);
       const { output, ...batch } = layout ? desensitizeCsv(text, layout, columns, plan) : desensitizeJsonl(text, plan);
       // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
-      return { kind: 'desensitize', batch, output: encoder.encode(output) };
+      return { kind: 'desensitize', batch, output: encoder.encode(output), suppressed };
     },
     inventory: () => undefined,
   };

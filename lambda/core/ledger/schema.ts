@@ -41,7 +41,8 @@ const declarationFields = {
   destination: z.strictObject({ region, country, recipient: text }),
   source: z.strictObject({ bucket: text, key: text, versionId: text.optional() }),
   output: z.strictObject({ bucket: text, key: text, sha256, bytes: count, records: count }),
-  counts: z.strictObject({ in: count, out: count, quarantined: count }),
+  /** in = out + quarantined + suppressed (records of subjects on the suppression list, withheld). */
+  counts: z.strictObject({ in: count, out: count, quarantined: count, suppressed: count.optional() }),
   /** Records per data category (e.g. `cn_resident_id`) that the batch desensitized. */
   categories: z.record(text, count),
   /** Values the detectors missed but the last-line pattern sweep redacted: non-zero means a rule gap. */
