@@ -119,8 +119,10 @@ function verify(options: VerifyOptions, io: CliIo): number {
   if (options.format === 'markdown') {
     io.stdout(registerMarkdown(summary, verdict.head, verdict.count));
   } else {
-    const { declarations, receipts, undelivered } = summary;
-    io.stdout(`${JSON.stringify({ ok: true, entries: verdict.count, declarations, receipts, undelivered, head: verdict.head }, null, 2)}\n`);
+    const { declarations, receipts, undelivered, suppressions, erasures, undeliveredNotices } = summary;
+    io.stdout(
+      `${JSON.stringify({ ok: true, entries: verdict.count, declarations, receipts, undelivered, suppressions, erasures, undeliveredNotices, head: verdict.head }, null, 2)}\n`,
+    );
   }
   return 0;
 }

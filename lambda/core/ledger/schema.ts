@@ -8,6 +8,7 @@
  * because an auditor's verifier must not vouch for content it cannot read.
  */
 import { z } from 'zod';
+import { erasureFields, suppressionFields } from './subject-entries';
 
 /** The chain starts at seq 1; the highest seq fits the 12-digit zero-padded object key. */
 export const FIRST_SEQ = 1;
@@ -75,18 +76,26 @@ function receiptErrorMatchesStatus(receipt: { status: 'delivered' | 'failed'; er
 
 export const DeclarationBodySchema = z.strictObject(declarationFields);
 export const ReceiptBodySchema = z.strictObject(receiptFields).superRefine(receiptErrorMatchesStatus);
-export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema]);
+export const SuppressionBodySchema = z.strictObject(suppressionFields);
+export const ErasureBodySchema = z.strictObject(erasureFields);
+export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema, SuppressionBodySchema, ErasureBodySchema]);
 
 export const DeclarationEntrySchema = z.strictObject({ ...declarationFields, ...chainFields });
 export const ReceiptEntrySchema = z.strictObject({ ...receiptFields, ...chainFields }).superRefine(receiptErrorMatchesStatus);
-export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema]);
+export const SuppressionEntrySchema = z.strictObject({ ...suppressionFields, ...chainFields });
+export const ErasureEntrySchema = z.strictObject({ ...erasureFields, ...chainFields });
+export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema, SuppressionEntrySchema, ErasureEntrySchema]);
 
 export type DeclarationBody = z.infer<typeof DeclarationBodySchema>;
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
-export type LedgerBody = DeclarationBody | ReceiptBody;
+export type SuppressionBody = z.infer<typeof SuppressionBodySchema>;
+export type ErasureBody = z.infer<typeof ErasureBodySchema>;
+export type LedgerBody = DeclarationBody | ReceiptBody | SuppressionBody | ErasureBody;
 export type DeclarationEntry = z.infer<typeof DeclarationEntrySchema>;
 export type ReceiptEntry = z.infer<typeof ReceiptEntrySchema>;
-export type LedgerEntry = DeclarationEntry | ReceiptEntry;
+export type SuppressionEntry = z.infer<typeof SuppressionEntrySchema>;
+export type ErasureEntry = z.infer<typeof ErasureEntrySchema>;
+export type LedgerEntry = DeclarationEntry | ReceiptEntry | SuppressionEntry | ErasureEntry;
 
 /** The latest entry of the chain: what the next entry links to. */
 export interface LedgerHead {

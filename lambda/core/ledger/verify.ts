@@ -62,11 +62,16 @@ function receiptProblem(receipt: ReceiptEntry, bySeq: ReadonlyMap<number, Ledger
   if (target === undefined) {
     return `dangling receipt: declarationSeq ${receipt.declarationSeq} is not an earlier entry of the chain`;
   }
-  if (target.kind !== 'declaration') {
-    return `receipt points at seq ${target.seq}, which is a ${target.kind}, not a declaration`;
+  if (target.kind !== 'declaration' && target.kind !== 'suppression') {
+    return `receipt points at seq ${target.seq}, which is a ${target.kind}, not a declaration or a suppression notice`;
   }
   if (target.hash !== receipt.declarationHash) {
     return `receipt names declaration hash ${receipt.declarationHash}, but seq ${target.seq} has hash ${target.hash}`;
+  }
+  if (target.kind === 'suppression') {
+    return target.notices.some((n) => n.region === receipt.destination.region && n.key === receipt.destination.key)
+      ? undefined
+      : `receipt delivered ${receipt.destination.key} to ${receipt.destination.region}, which suppression seq ${target.seq} sent no notice as`;
   }
   if (target.destination.region !== receipt.destination.region) {
     return `receipt delivered to ${receipt.destination.region}, but declaration seq ${target.seq} declared ${target.destination.region}`;

@@ -51,6 +51,9 @@ describe('residency ledger verify', () => {
       declarations: 3,
       receipts: 3,
       undelivered: [5],
+      suppressions: 0,
+      erasures: 0,
+      undeliveredNotices: [],
       head: headOf(entries[5] as LedgerEntry),
     });
   });
