@@ -20,6 +20,19 @@ const entrySchema = z.strictObject({
   token: z.string().regex(TOKEN_PATTERN, 'must be a token such as tok_cn_mobile_… (residency subject token prints one)'),
   reason: z.enum(SUPPRESSION_REASONS, `must be one of ${SUPPRESSION_REASONS.join(', ')}`),
   since: z.iso.date('must be a date written YYYY-MM-DD'),
+  /**
+   * Who received the subject's data, found from the ledger's declarations by `residency subject
+   * suppress --ledger`; when absent, every recipient of the rules in force is told.
+   */
+  recipients: z
+    .array(
+      z.strictObject({
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code'),
+        country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code'),
+        recipient: z.string().min(1, 'must not be empty'),
+      }),
+    )
+    .optional(),
 });
 
 export const SuppressionListSchema = z.strictObject({

@@ -66,7 +66,7 @@ async function readRule(path: string): Promise<TransferRule> {
 }
 
 /** The key from `--token-key-file` (hex text, or raw key bytes), else from RESIDENCY_TOKEN_KEY (hex). */
-async function readTokenKey(keyFile: string | undefined): Promise<TokenKey> {
+export async function readTokenKey(keyFile: string | undefined): Promise<TokenKey> {
   try {
     if (keyFile !== undefined) {
       let bytes: Buffer;
