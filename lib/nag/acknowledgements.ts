@@ -190,11 +190,19 @@ const INCIDENTS_OUTSIDE_VPC_REASON =
   'to the alarm topic; the private network has no SNS endpoint, and it must keep working when the network is what the ' +
   'incident is about. It holds no credentials and no access to any data store.';
 
-/** The incident function (lib/constructs/incident-response.ts). */
-function incidentAcknowledgements(): Acknowledgement[] {
+/** The incident function (incident-response.ts) and the subject-requests function (subject-rights.ts). */
+function incidentAndSubjectAcknowledgements(): Acknowledgement[] {
   const fn = 'Incidents/Respond';
   const policy = `${fn}/Role/Permissions/Resource`;
+  const subjects = 'Subjects/Requests/Role/Permissions/Resource';
+  const bucketPrefix = (bucket: string, prefix: string) => `AwsSolutions-IAM5[Resource::<{logical:${bucket}/Bucket/Resource}.Arn>/${prefix}*]`;
   return [
+    ack(guardRuleId('CT.CLOUDWATCH.PR.2'), 'Subjects/Requests/Logs/LogGroup/Resource', SHORT_LOG_RETENTION_REASON),
+    ack('AwsSolutions-IAM5[Resource::*]', subjects, NO_RESOURCE_LEVEL_REASON),
+    ...['C3Store', 'C2Store', 'C1Store'].map((store) => ack(bucketPrefix(store, 'raw/'), subjects, PREFIX_SCOPED_REASON)),
+    ...[subjects, 'Gateway/Gateway/Role/Permissions/Resource'].map((role) => ack(bucketPrefix('C1Store', 'subjects/'), role, PREFIX_SCOPED_REASON)),
+    ack(bucketPrefix('Gateway/Ledger/Store', 'ledger/'), subjects, PREFIX_SCOPED_REASON),
+    ack(bucketPrefix('Gateway/Outbound', 'outbound/'), subjects, PREFIX_SCOPED_REASON),
     ...forEach('LambdaInsideVPC', [`${fn}/Function/Resource`], INCIDENTS_OUTSIDE_VPC_REASON),
     ack(guardRuleId('CT.LAMBDA.PR.3'), `${fn}/Function/Resource`, INCIDENTS_OUTSIDE_VPC_REASON),
     ack(guardRuleId('CT.CLOUDWATCH.PR.2'), `${fn}/Logs/LogGroup/Resource`, SHORT_LOG_RETENTION_REASON),
@@ -235,6 +243,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...gatewayAcknowledgements(config),
     ...(config.cloudHsm.enabled ? cloudHsmAcknowledgements() : []),
     ...guardAcknowledgements(config),
-    ...incidentAcknowledgements(),
+    ...incidentAndSubjectAcknowledgements(),
   ];
 }

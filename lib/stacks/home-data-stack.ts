@@ -23,8 +23,9 @@ import { KeyHierarchy } from '../constructs/key-hierarchy';
 import { PrivateNetwork } from '../constructs/private-network';
 import { guardrailRegions, RegionGuardrail } from '../constructs/region-guardrail';
 import { SecurityAlarms } from '../constructs/security-alarms';
+import { SubjectRights } from '../constructs/subject-rights';
 import { TransferDelivery } from '../constructs/transfer-delivery';
-import { RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
+import { OUTBOUND_PREFIX, RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
 
 export interface HomeDataStackProps extends StackProps {
   readonly config: ResidencyConfig;
@@ -67,6 +68,7 @@ export class HomeDataStack extends Stack {
   public readonly delivery: TransferDelivery;
   public readonly backfill: BackfillStateMachine;
   public readonly incidents: IncidentResponse;
+  public readonly subjects: SubjectRights;
 
   constructor(scope: Construct, id: string, props: HomeDataStackProps) {
     super(scope, id, props);
@@ -246,6 +248,24 @@ export class HomeDataStack extends Stack {
       alarmNamePrefix: this.securityAlarms.alarmNamePrefix,
       scope: { homeRegion: config.homeRegion, destinations: props.rules.map((r) => r.destination), cnOperator: props.ciio ? 'ciio' : 'other' },
       retentionDays: config.auditObjectLockDays,
+    });
+
+    // People's rights: the suppression list the gateway enforces, its hand-on to recipients, erasure.
+    const listStore = this.buckets.get('C1');
+    if (!listStore) throw new Error('HomeDataStack: the suppression list lives in the C1 store, which is missing');
+    this.subjects = new SubjectRights(this, 'Subjects', {
+      keys: this.keys,
+      listStore,
+      homeStores: [...this.buckets.values()],
+      gateway: this.gateway.gateway,
+      ledger: this.gateway.ledger,
+      outbound: this.gateway.outbound,
+      outboundPrefix: OUTBOUND_PREFIX,
+      rules: props.rules,
+      environmentKey: this.gateway.outboundKey,
+      network: this.network,
+      logRetentionDays: config.logRetentionDays,
+      residency,
     });
 
     // Every table is in an in-region backup plan under its class key; the gateway's bookkeeping
