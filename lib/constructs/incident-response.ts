@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { CLOSED_INDEX_PREFIX, INCIDENT_PREFIX, OPEN_INDEX_PREFIX, type ProfileScope } from '../../lambda/core/incidents';
 import { partitionOf } from '../../lambda/core/regions';
 import { OBJECT_LOCK_CEILING_DAYS } from '../config';
-import { ClassifiedBucket } from './classified-bucket';
+import { appendOnlyBucket } from './append-only-bucket';
+import type { ClassifiedBucket } from './classified-bucket';
 import { DataPlaneFunction } from './data-plane-function';
 import { grantKeyUseThrough, grantObjectRead, grantObjectWrite, grantPrefixList } from './grants';
 import { allowEventBridgeDeadLetters } from './key-policies';
@@ -98,26 +99,16 @@ export class IncidentResponse extends Construct {
     const unavailable = sources.filter((s) => !offered.includes(s));
     if (unavailable.length > 0) throw new Error(`IncidentResponse findingSources: ${unavailable.join(', ')} not offered in partition ${partition}`);
 
-    this.store = new ClassifiedBucket(this, 'Store', {
-      dataClass: 'audit',
+    // A record is created once and never replaced: a state change is a new entry.
+    this.store = appendOnlyBucket(this, 'Store', {
       encryptionKey: props.auditKey,
       residency: props.residency,
       accessLogsBucket: props.accessLogsBucket,
       accessLogsPrefix: 'incidents/',
-      objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+      retentionDays: props.retentionDays,
+      statementId: 'IncidentRecordsAreWrittenOnce',
+      writeOncePrefixes: [INCIDENT_PREFIX, 'index/'],
     });
-    // A record is created once and never replaced: a state change is a new entry.
-    this.store.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'IncidentRecordsAreWrittenOnce',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [INCIDENT_PREFIX, 'index/'].map((prefix) => this.store.bucket.arnForObjects(`${prefix}*`)),
-        conditions: { Null: { 's3:if-none-match': 'true' } },
-      }),
-    );
 
     // The function's environment and dead letters (finding events) are audit-class too.
     if (!allowEventBridgeDeadLetters(props.auditKey, stack.account)) {

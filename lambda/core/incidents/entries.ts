@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { CATEGORIES } from '../categories';
 import { canonicalJson, sha256Hex } from '../ledger/canonical';
 import { GENESIS_HASH } from '../ledger/chain';
+import { count, country, instant, region, sha256, text as anyText } from '../ledger/fields';
 import { describeFirstIssue } from '../ledger/schema';
 import { CN_OPERATOR_TYPES } from './obligations';
 import { CN_GRADES, SEVERITIES } from './severity';
@@ -28,11 +29,7 @@ export const CLOSED_INDEX_PREFIX = 'index/closed/';
 const SEQ_DIGITS = 6;
 export const MAX_INCIDENT_SEQ = 999_999;
 
-const text = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
-const instant = z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as 2026-03-31T08:00:00.000Z' });
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hex digits');
-const count = z.number().int('must be a whole number').nonnegative('must not be negative');
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code such as ap-southeast-1');
+const text = anyText.max(500, 'must be at most 500 characters');
 export const IncidentIdSchema = z.string().regex(/^inc-[0-9a-f]{16}$/, 'must be an incident id such as inc-0123456789abcdef');
 const obligationId = z.string().regex(/^[a-z0-9][a-z0-9.-]{2,63}$/, 'must be an obligation id such as eu-gdpr-art33');
 
@@ -77,13 +74,13 @@ const openedFields = {
   activity: z.strictObject({ from: instant, to: instant }).optional(),
   scope: z.strictObject({
     homeRegion: region,
-    destinations: z.array(z.strictObject({ region, country: z.string().regex(/^[A-Z]{2}$/) })),
+    destinations: z.array(z.strictObject({ region, country })),
     cnOperator: z.enum(CN_OPERATOR_TYPES),
   }),
   /** The duties computed at opening (a snapshot of the catalogue). */
   obligations: z.array(ObligationSchema),
   /** Countries touched that no duty is modeled for: a person must check them. */
-  unmodeled: z.array(z.string().regex(/^[A-Z]{2}$/)),
+  unmodeled: z.array(country),
 };
 
 const observedFields = {

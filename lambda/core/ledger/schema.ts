@@ -8,20 +8,13 @@
  * because an auditor's verifier must not vouch for content it cannot read.
  */
 import { z } from 'zod';
+import { count, country, instant, region, sha256, text } from './fields';
 import { erasureFields, suppressionFields } from './subject-entries';
 
 /** The chain starts at seq 1; the highest seq fits the 12-digit zero-padded object key. */
 export const FIRST_SEQ = 1;
 export const MAX_SEQ = 999_999_999_999;
 
-const text = z.string().min(1, 'must not be empty');
-const count = z.number().int('must be a whole number').nonnegative('must not be negative');
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hex digits');
-const instant = z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as 2026-03-31T08:00:00.000Z' });
-// A pattern rather than the project's region table: the ledger records what happened, and a region
-// added to the table later must not make old entries unreadable.
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code such as ap-southeast-1');
-const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as SG');
 
 export const SeqSchema = z
   .number()

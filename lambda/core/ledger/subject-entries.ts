@@ -9,13 +9,8 @@
  */
 import { z } from 'zod';
 import { SUPPRESSION_REASONS, TOKEN_PATTERN } from '../suppression-list';
+import { count, country, instant, region, sha256, text } from './fields';
 
-const text = z.string().min(1, 'must not be empty');
-const count = z.number().int('must be a whole number').nonnegative('must not be negative');
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hex digits');
-const instant = z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as 2026-03-31T08:00:00.000Z' });
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code such as ap-southeast-1');
-const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as SG');
 const token = z.string().regex(TOKEN_PATTERN, 'must be a subject token (tok_<category>_<43 characters>)');
 
 export const suppressionFields = {
