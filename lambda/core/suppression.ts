@@ -117,6 +117,12 @@ function blank(lines: string[], from: number, to: number): void {
 }
 
 /**
+ * A bare JSON number of 16 digits or more (after `:`, `,` or `[`): JSON.parse may round it, so the
+ * line's own digits must be read. Other lines need no second scan of their raw text.
+ */
+const LONG_BARE_NUMBER = /[:,[]\s*-?\d{16,}/;
+
+/**
  * JSON Lines: each line holding a suppressed subject's record becomes empty (blank lines are not
  * records, so the desensitizer neither reads nor counts it). A line that is not JSON is left for
  * the desensitizer to quarantine, unless its raw text already names a suppressed subject.
@@ -133,7 +139,8 @@ export function suppressJsonl(text: string, matcher: SubjectMatcher): Suppressed
     } catch {
       record = undefined;
     }
-    if (isSuppressed(record, matcher, line)) {
+    const raw = record === undefined || LONG_BARE_NUMBER.test(line) ? line : undefined;
+    if (isSuppressed(record, matcher, raw)) {
       lines[i] = '';
       suppressed++;
     }
