@@ -24,6 +24,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'verify a local copy of the declaration ledger; print its summary or transfer register',
     load: async () => (await import('../lib/cli/ledger')).run,
   },
+  subject: {
+    summary: 'people\'s rights: a subject\'s token, the suppression list, where their records are, erasure',
+    load: async () => (await import('../lib/cli/subject')).run,
+  },
+  incident: {
+    summary: 'open incidents and their notification clocks; record assessments; build an evidence pack',
+    load: async () => (await import('../lib/cli/incident')).run,
+  },
   report: {
     summary: 'write the evidence report (SARIF, control matrix, HTML) into a cloud assembly',
     load: async () => (await import('../lib/cli/report')).run,

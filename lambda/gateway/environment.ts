@@ -1,4 +1,5 @@
 import { loadTransferRule, type TransferRule } from '../core/transfer-rule';
+import { SUPPRESSION_LIST_KEY } from '../shared/suppression-list-store';
 
 /** The gateway's configuration, read once at cold start. Anything missing or invalid stops it (fail closed). */
 export interface GatewayEnvironment {
@@ -15,6 +16,8 @@ export interface GatewayEnvironment {
   readonly headcountTable: string;
   readonly tokenKeyId: string;
   readonly exporter: string;
+  /** Where the suppression list is read from; absent only in deployments without subject rights. */
+  readonly suppressionList?: { readonly bucket: string; readonly key: string };
 }
 
 const REQUIRED = [
@@ -63,6 +66,7 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
     headcountTable: env.HEADCOUNT_TABLE as string,
     tokenKeyId: env.TOKEN_KEY_ID as string,
     exporter: env.EXPORTER as string,
+    ...(env.SUPPRESSION_BUCKET ? { suppressionList: { bucket: env.SUPPRESSION_BUCKET, key: env.SUPPRESSION_KEY ?? SUPPRESSION_LIST_KEY } } : {}),
   };
 }
 

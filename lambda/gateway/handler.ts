@@ -16,6 +16,7 @@ import type { Context } from 'aws-lambda';
 import { compileTransferRule, type DesensitizePlan } from '../core/desensitize';
 import { NULL_VERSION_ID } from '../core/ledger';
 import { LedgerStore } from '../shared/ledger-store';
+import { readSuppressionList } from '../shared/suppression-list-store';
 import { readGatewayEnvironment } from './environment';
 import { HeadcountStore } from './headcount-store';
 import { s3TransferPorts } from './s3-ports';
@@ -30,7 +31,12 @@ const s3 = tracer.captureAWSv3Client(new S3Client({}));
 const kms = tracer.captureAWSv3Client(new KMSClient({}));
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const ledger = new LedgerStore({ s3, dynamodb, bucket: env.ledgerBucket, headTable: env.ledgerHeadTable });
-const ports = s3TransferPorts({ s3, ledger, headcounts: new HeadcountStore(dynamodb, env.headcountTable), outboundBucket: env.outboundBucket });
+const suppressionList = env.suppressionList;
+const ports = {
+  ...s3TransferPorts({ s3, ledger, headcounts: new HeadcountStore(dynamodb, env.headcountTable), outboundBucket: env.outboundBucket }),
+  // Read for every object: a list that cannot be read fails the transfer (fail closed).
+  ...(suppressionList ? { suppressionTokens: async () => (await readSuppressionList(s3, suppressionList)).entries.map((e) => e.token) } : {}),
+};
 
 let plans: Promise<DesensitizePlan[]> | undefined;
 /** One KMS call per execution environment (see token-key.ts); a failure is retried on the next event. */
@@ -112,6 +118,7 @@ function recordMetrics(outcome: RuleOutcome): void {
   metrics.addMetric('RecordsIn', MetricUnit.Count, outcome.read);
   metrics.addMetric('RecordsOut', MetricUnit.Count, outcome.written);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, outcome.quarantined);
+  metrics.addMetric('RecordsSuppressed', MetricUnit.Count, outcome.suppressed);
   metrics.addMetric('SafetyNetRedactions', MetricUnit.Count, outcome.safetyNetRedactions);
   if (outcome.resumed === true) metrics.addMetric('DeclarationsResumed', MetricUnit.Count, 1);
   if (outcome.distinctSubjects !== undefined) {

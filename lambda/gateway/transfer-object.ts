@@ -3,6 +3,7 @@ import type { DesensitizePlan } from '../core/desensitize';
 import { declarationDifferences, declarationIdentity, type DeclarationBody, type DeclarationEntry } from '../core/ledger';
 import { desensitizeJsonl, scanJsonl } from '../core/records';
 import { Inventory } from '../core/scan';
+import { suppressBytesForPlans } from '../core/suppression';
 import { releaseMetadata, type DeclarationRef } from '../shared/released-output';
 import { ruleIsActive } from './environment';
 
@@ -45,6 +46,8 @@ export interface TransferPorts {
   releaseOutput(release: { staged: StagedOutput; key: string; metadata: Record<string, string>; declaration: DeclarationRef & { sha256: string } }): Promise<void>;
   /** Records distinct subjects (by token) and returns the distinct total for the exporter, year and kind. */
   countSubjects(input: { exporter: string; year: number; kind: 'personal' | 'sensitive'; tokens: readonly string[] }): Promise<number>;
+  /** Tokens of subjects whose records must not leave (the suppression list); read for every object. */
+  suppressionTokens?(): Promise<readonly string[]>;
 }
 
 export interface TransferSettings {
@@ -64,6 +67,8 @@ export type RuleOutcome =
       readonly read: number;
       readonly written: number;
       readonly quarantined: number;
+      /** Records withheld because a subject in them is on the suppression list. */
+      readonly suppressed: number;
       readonly safetyNetRedactions: number;
       readonly outputKey?: string;
       readonly declarationSeq?: number;
@@ -138,7 +143,9 @@ export async function transferObject(
     .map((plan) => ({ rule: `${plan.rule.id}@${plan.rule.version}`, status: 'rule_inactive' as const }));
   if (active.length === 0) return outcomes;
 
-  const bytes = await ports.readBytes(source);
+  // Subjects on the suppression list are withheld before any rule sees the batch (fail closed: a
+  // list that cannot be read fails the transfer).
+  const { bytes, suppressed } = suppressBytesForPlans(await ports.readBytes(source), active, await ports.suppressionTokens?.());
   const inventory = new Inventory();
   scanJsonl(bytes, inventory);
   const categories: Record<string, number> = {};
@@ -160,7 +167,7 @@ export async function transferObject(
         rule: ruleName,
       });
     }
-    const base = { rule: ruleName, read: batch.read, written: batch.written, quarantined, safetyNetRedactions: batch.counts.safetyNetRedactions };
+    const base = { rule: ruleName, read: batch.read + suppressed, written: batch.written, quarantined, suppressed, safetyNetRedactions: batch.counts.safetyNetRedactions };
     if (batch.written === 0) {
       outcomes.push({ ...base, status: 'nothing_to_send' });
       continue;
@@ -189,7 +196,7 @@ export async function transferObject(
       destination: rule.destination,
       source,
       output: { bucket: settings.outboundBucket, key: outputKey, sha256: staged.sha256, bytes: staged.bytes, records: batch.written },
-      counts: { in: batch.read, out: batch.written, quarantined },
+      counts: { in: batch.read + suppressed, out: batch.written, quarantined, ...(suppressed > 0 ? { suppressed } : {}) },
       categories,
       safetyNetRedactions: batch.counts.safetyNetRedactions,
       idempotencyKey: declarationIdentity(source, rule),

@@ -9,6 +9,7 @@ import { csvLayout, csvOutputColumns, desensitizeCsv, scanCsv, type CsvLayout } 
 import { compileTransferRule } from '../../lambda/core/desensitize';
 import { desensitizeJsonl, scanJsonl } from '../../lambda/core/records';
 import { Inventory, type InventorySnapshot } from '../../lambda/core/scan';
+import { subjectMatcher, suppressBatchBytes } from '../../lambda/core/suppression';
 import { tokenKeyFromBytes } from '../../lambda/core/tokens';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
 
@@ -21,6 +22,8 @@ export type BatchTask =
       /** Already validated by the main thread (`loadTransferRule`). */
       readonly rule: TransferRule;
       readonly tokenKey: Uint8Array;
+      /** Tokens of subjects whose records must not be written (`--suppress`). */
+      readonly suppressTokens?: readonly string[];
     };
 
 export type BatchOutcome =
@@ -28,6 +31,8 @@ export type BatchOutcome =
   | {
       readonly kind: 'desensitize';
       readonly batch: Omit<DesensitizedBatch, 'output'>;
+      /** Records withheld because a subject in them is on the suppression list (not in `batch.read`). */
+      readonly suppressed: number;
       /** The output records as UTF-8, encoded where they were produced: a worker transfers the bytes, so the main thread neither copies nor encodes them. */
       readonly output: Uint8Array;
     };
@@ -64,14 +69,18 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
   }
   const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
   const layout = layoutOf(task);
+  const matcher = task.suppressTokens === undefined ? undefined : subjectMatcher({ key: plan.tokenKey, tokens: task.suppressTokens, rules: [task.rule] });
   const columns = layout ? csvOutputColumns(layout, plan) : [];
   const encoder = new TextEncoder();
   return {
     run: (bytes) => {
       checkLayout(task, layout);
-      const { output, ...batch } = layout ? desensitizeCsv(bytes, layout, columns, plan, MID_FILE) : desensitizeJsonl(bytes, plan, MID_FILE);
+      const filtered = suppressBatchBytes(bytes, layout, matcher);
+      const input = filtered.bytes;
+      const { output, ...batch } = layout ? desensitizeCsv(input, layout, columns, plan, MID_FILE) : desensitizeJsonl(input, plan, MID_FILE);
+      const { suppressed } = filtered;
       // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
-      return { kind: 'desensitize', batch, output: encoder.encode(output) };
+      return { kind: 'desensitize', batch, output: encoder.encode(output), suppressed };
     },
     inventory: () => undefined,
   };

@@ -3,9 +3,10 @@
  *
  * Applies a transfer rule to every record of a JSON Lines or CSV file. The rule and the token key are
  * checked before the input is opened; records come out in input order; every record read is either
- * written or quarantined with a reason (read = written + quarantined), and one JSON summary line goes
- * to stdout: the counts, the quarantine reasons with their counts, and the kept fields whose values
- * did not have their shape. Nothing in it, in the quarantine file or on stderr carries record content.
+ * written, quarantined with a reason, or withheld because a subject in it is on the `--suppress` list
+ * (read = written + quarantined + suppressed), and one JSON summary line goes to stdout: the counts,
+ * the quarantine reasons with their counts, and the kept fields whose values did not have their
+ * shape. Nothing in it, in the quarantine file or on stderr carries record content.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -32,6 +33,7 @@ import { OutputFile } from './output-file';
 import { runPipeline } from './pipeline';
 import { Progress } from './progress';
 import { checkedCsvLayout, openRecordSource, type RecordSource } from './record-chunks';
+import { readSuppressionTokens } from './suppression-file';
 
 const USAGE = `usage: residency desensitize --rule RULE.json --in FILE --out FILE --quarantine FILE [options]
 
@@ -43,6 +45,8 @@ const USAGE = `usage: residency desensitize --rule RULE.json --in FILE --out FIL
   --input-format F       jsonl or csv, when the extension does not say
   --token-key-file FILE  HMAC key for token fields (hex or raw bytes, at least 32 bytes);
                          otherwise RESIDENCY_TOKEN_KEY (hex) is used; one of them is required
+  --suppress FILE        suppression list (JSON, see docs/incidents-and-rights.md): records of the
+                         subjects on it are not written, and are counted as "suppressed"
 `;
 
 export const TOKEN_KEY_ENV = 'RESIDENCY_TOKEN_KEY';
@@ -64,7 +68,7 @@ async function readRule(path: string): Promise<TransferRule> {
 }
 
 /** The key from `--token-key-file` (hex text, or raw key bytes), else from RESIDENCY_TOKEN_KEY (hex). */
-async function readTokenKey(keyFile: string | undefined): Promise<TokenKey> {
+export async function readTokenKey(keyFile: string | undefined): Promise<TokenKey> {
   try {
     if (keyFile !== undefined) {
       let bytes: Buffer;
@@ -100,6 +104,7 @@ interface Totals {
   read: number;
   written: number;
   quarantined: number;
+  suppressed: number;
   readonly counts: TransformCounts;
   readonly reasons: Partial<Record<QuarantineReasonCode, number>>;
   /** Kept values that did not have their shape, by the rule's field path. */
@@ -115,6 +120,7 @@ interface DesensitizeSourceOptions {
   readonly workers: number;
   readonly rule: TransferRule;
   readonly tokenKey: TokenKey;
+  readonly suppressTokens?: readonly string[];
   readonly progress: Progress;
 }
 
@@ -128,17 +134,25 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
   }
   const out = await OutputFile.create(options.outPath, 'out');
   const quarantine = await OutputFile.create(options.quarantinePath, 'quarantine');
-  const totals: Totals = { read: 0, written: 0, quarantined: 0, counts: emptyCounts(), reasons: {}, shapeMismatches: {} };
+  const totals: Totals = { read: 0, written: 0, quarantined: 0, suppressed: 0, counts: emptyCounts(), reasons: {}, shapeMismatches: {} };
   try {
     if (outputHeader !== undefined) await out.write(`${outputHeader}\n`);
     await runPipeline({
       source,
       workers,
-      task: { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(tokenKey.key.export()) },
+      task: {
+        kind: 'desensitize',
+        format,
+        header: source.header,
+        rule,
+        tokenKey: Buffer.from(tokenKey.key.export()),
+        ...(options.suppressTokens === undefined ? {} : { suppressTokens: options.suppressTokens }),
+      },
       onOutcome: async (outcome, linesBefore) => {
         if (outcome.kind !== 'desensitize') return;
         const { batch, output } = outcome;
-        totals.read += batch.read;
+        totals.read += batch.read + outcome.suppressed;
+        totals.suppressed += outcome.suppressed;
         totals.written += batch.written;
         totals.quarantined += batch.quarantine.length;
         addCounts(totals.counts, batch.counts);
@@ -171,6 +185,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     workers: { type: 'string' },
     'input-format': { type: 'string' },
     'token-key-file': { type: 'string' },
+    suppress: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -181,20 +196,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const inPath = requireFlag(flags.in, 'in');
   const outPath = requireFlag(flags.out, 'out');
   const quarantinePath = requireFlag(flags.quarantine, 'quarantine');
-  assertDistinctPaths({ in: inPath, out: outPath, quarantine: quarantinePath, rule: rulePath });
+  assertDistinctPaths({ in: inPath, out: outPath, quarantine: quarantinePath, rule: rulePath, ...(flags.suppress ? { suppress: flags.suppress } : {}) });
   const workers = workerCount(flags.workers);
   const format = inputFormat(inPath, flags['input-format']);
 
   // Refuse a bad rule or a missing key before touching the input.
   const rule = await readRule(rulePath);
   const tokenKey = await readTokenKey(flags['token-key-file']);
+  const suppressTokens = flags.suppress === undefined ? undefined : await readSuppressionTokens(flags.suppress);
   const inputBytes = await readableFileSize(inPath, 'in');
 
   const source = await openRecordSource(inPath, format);
   const progress = new Progress(io, 'residency desensitize', inputBytes);
   let totals: Totals;
   try {
-    totals = await desensitizeSource({ source, inPath, outPath, quarantinePath, format, workers, rule, tokenKey, progress });
+    totals = await desensitizeSource({ source, inPath, outPath, quarantinePath, format, workers, rule, tokenKey, suppressTokens, progress });
   } finally {
     await source.close();
   }
@@ -204,6 +220,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     read: totals.read,
     written: totals.written,
     quarantined: totals.quarantined,
+    suppressed: totals.suppressed,
     safetyNetRedactions,
     ...otherCounts,
     quarantineReasons: totals.reasons,

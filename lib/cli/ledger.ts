@@ -156,8 +156,8 @@ function verify(options: VerifyOptions, io: CliIo): number {
   if (options.format === 'markdown') {
     io.stdout(registerMarkdown(summary, verdict.head, verdict.count, violations));
   } else {
-    const { declarations, receipts, notices, undelivered } = summary;
-    const report = { ok: violations.length === 0, entries: verdict.count, declarations, receipts, notices, undelivered, head: verdict.head, violations };
+    const { declarations, receipts, notices, undelivered, suppressions, erasures, undeliveredNotices } = summary;
+    const report = { ok: violations.length === 0, entries: verdict.count, declarations, receipts, notices, undelivered, suppressions, erasures, undeliveredNotices, head: verdict.head, violations };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   }
   for (const violation of violations) {

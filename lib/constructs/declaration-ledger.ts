@@ -1,11 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OBJECT_LOCK_CEILING_DAYS } from '../config';
-import { ClassifiedBucket } from './classified-bucket';
+import { appendOnlyBucket } from './append-only-bucket';
+import type { ClassifiedBucket } from './classified-bucket';
 import { ClassifiedTable } from './classified-table';
 
 /** Prefix of ledger entries inside the ledger bucket. */
@@ -39,27 +39,16 @@ export class DeclarationLedger extends Construct {
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > OBJECT_LOCK_CEILING_DAYS) {
       throw new Error(`DeclarationLedger retentionDays: got ${props.retentionDays}; expected a whole number of days from 1 to ${OBJECT_LOCK_CEILING_DAYS}`);
     }
-    this.store = new ClassifiedBucket(this, 'Store', {
-      dataClass: 'audit',
+    // An entry is created once and never replaced (see appendOnlyBucket).
+    this.store = appendOnlyBucket(this, 'Store', {
       encryptionKey: props.encryptionKey,
       residency: props.residency,
       accessLogsBucket: props.accessLogsBucket,
       accessLogsPrefix: 'ledger/',
-      objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+      retentionDays: props.retentionDays,
+      statementId: 'LedgerEntriesAreWrittenOnce',
+      writeOncePrefixes: [LEDGER_PREFIX],
     });
-    // An entry is created once and never replaced: a put without If-None-Match would add a new
-    // current version over an existing entry (Object Lock keeps the old one, but readers see the new).
-    this.store.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'LedgerEntriesAreWrittenOnce',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [this.store.bucket.arnForObjects(`${LEDGER_PREFIX}*`)],
-        conditions: { Null: { 's3:if-none-match': 'true' } },
-      }),
-    );
     this.headTable = new ClassifiedTable(this, 'Head', {
       dataClass: 'audit',
       jurisdiction: props.jurisdiction,

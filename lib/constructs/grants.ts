@@ -12,7 +12,7 @@ import type { IConstruct } from 'constructs';
  * decrypt objects of a bucket cannot use the same key permission outside S3.
  */
 /** Services that use a key on a caller's behalf, as named in `kms:ViaService`. */
-export type KeyUsingService = 's3' | 'dynamodb' | 'secretsmanager';
+export type KeyUsingService = 's3' | 'dynamodb' | 'secretsmanager' | 'sns';
 
 function viaService(scope: IConstruct, service: KeyUsingService): Record<string, Record<string, string>> {
   const stack = Stack.of(scope);

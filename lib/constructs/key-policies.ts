@@ -53,3 +53,19 @@ export function createCustomerKey(scope: Construct, id: string, props: CustomerK
   limitGrantsToAwsServices(key);
   return key;
 }
+
+/**
+ * Lets EventBridge put undeliverable events into a dead-letter queue encrypted with the key, for
+ * rules of this account only. False when the key is imported (its policy cannot be changed).
+ */
+export function allowEventBridgeDeadLetters(key: kms.IKey, account: string): boolean {
+  return key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'EventBridgeDeadLettersOfThisAccount',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }),
+  ).statementAdded;
+}

@@ -53,6 +53,8 @@ export interface SecurityAlarmsProps {
  */
 export class SecurityAlarms extends Construct {
   public readonly topic: sns.Topic;
+  /** Prefix of every alarm's name (`<prefix>-<definition id>`). */
+  public readonly alarmNamePrefix: string;
   public readonly definitions: readonly SecurityAlarmDefinition[];
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly metricFilters: logs.MetricFilter[] = [];
@@ -64,6 +66,7 @@ export class SecurityAlarms extends Construct {
     if (Token.isUnresolved(prefix) || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(prefix)) {
       throw new Error(`SecurityAlarms alarmNamePrefix: got "${prefix}"; expected up to 101 letters, digits, '.', '_' or '-' known at synth time`);
     }
+    this.alarmNamePrefix = prefix;
     const namespace = props.metricNamespace ?? 'PaymentDataResidency/Security';
     this.definitions = securityAlarmDefinitions({
       partition: props.partition,

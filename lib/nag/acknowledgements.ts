@@ -29,6 +29,7 @@ const CLASSIFIED_BUCKETS = [
   'C1Store/Bucket/Resource',
   'Landing/Bucket/Resource',
   'Gateway/Ledger/Store/Bucket/Resource',
+  'Incidents/Store/Bucket/Resource',
 ];
 const ACCESS_LOG_BUCKETS = ['AccessLogs/Bucket/Resource'];
 const PACKS = ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'] as const;
@@ -204,6 +205,34 @@ function defaultSecurityGroupAcknowledgements(config: ResidencyConfig): Acknowle
   ];
 }
 
+const INCIDENTS_OUTSIDE_VPC_REASON =
+  'The incident function reads and writes incident records (ids, types, counts, times: no customer data) and publishes ' +
+  'to the alarm topic; the private network has no SNS endpoint, and it must keep working when the network is what the ' +
+  'incident is about. It holds no credentials and no access to any data store.';
+
+/** The incident function (incident-response.ts) and the subject-requests function (subject-rights.ts). */
+function incidentAndSubjectAcknowledgements(): Acknowledgement[] {
+  const fn = 'Incidents/Respond';
+  const policy = `${fn}/Role/Permissions/Resource`;
+  const subjects = 'Subjects/Requests/Role/Permissions/Resource';
+  const bucketPrefix = (bucket: string, prefix: string) => `AwsSolutions-IAM5[Resource::<{logical:${bucket}/Bucket/Resource}.Arn>/${prefix}*]`;
+  return [
+    ack(guardRuleId('CT.CLOUDWATCH.PR.2'), 'Subjects/Requests/Logs/LogGroup/Resource', SHORT_LOG_RETENTION_REASON),
+    ack('AwsSolutions-IAM5[Resource::*]', subjects, NO_RESOURCE_LEVEL_REASON),
+    ...['C3Store', 'C2Store', 'C1Store'].map((store) => ack(bucketPrefix(store, 'raw/'), subjects, PREFIX_SCOPED_REASON)),
+    ...[subjects, 'Gateway/Gateway/Role/Permissions/Resource'].map((role) => ack(bucketPrefix('C1Store', 'subjects/'), role, PREFIX_SCOPED_REASON)),
+    ack(bucketPrefix('Gateway/Ledger/Store', 'ledger/'), subjects, PREFIX_SCOPED_REASON),
+    ack(bucketPrefix('Gateway/Outbound', 'outbound/'), subjects, PREFIX_SCOPED_REASON),
+    ...forEach('LambdaInsideVPC', [`${fn}/Function/Resource`], INCIDENTS_OUTSIDE_VPC_REASON),
+    ack(guardRuleId('CT.LAMBDA.PR.3'), `${fn}/Function/Resource`, INCIDENTS_OUTSIDE_VPC_REASON),
+    ack(guardRuleId('CT.CLOUDWATCH.PR.2'), `${fn}/Logs/LogGroup/Resource`, SHORT_LOG_RETENTION_REASON),
+    ack('AwsSolutions-IAM5[Resource::*]', policy, NO_RESOURCE_LEVEL_REASON),
+    ...['incidents/*', 'index/open/*', 'index/closed/*'].map((prefix) =>
+      ack(`AwsSolutions-IAM5[Resource::<{logical:Incidents/Store/Bucket/Resource}.Arn>/${prefix}]`, policy, PREFIX_SCOPED_REASON),
+    ),
+  ];
+}
+
 const CLOUDHSM_PROVIDER_OUTSIDE_VPC_REASON =
   'Deploy-time custom resource provider of the CloudHSM key store: it runs only when the stack is deployed, calls the KMS, ' +
   'CloudHSM and Secrets Manager control-plane APIs (no VPC endpoint exists in the private network for the latter two) and ' +
@@ -236,5 +265,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...guardAcknowledgements(config),
     ...defaultSecurityGroupAcknowledgements(config),
     ...runtimeCheckAcknowledgements(config),
+    ...incidentAndSubjectAcknowledgements(),
   ];
 }

@@ -18,6 +18,7 @@ import { CloudHsmKeyStore } from '../constructs/cloudhsm-key-store';
 import { RESIDENCY_TAG } from '../constructs/data-classes';
 import { HeadcountAlarms } from '../constructs/headcount-alarms';
 import { HumanAccess } from '../constructs/human-access';
+import { IncidentResponse } from '../constructs/incident-response';
 import { HUMAN_ACTION_CEILING, HumanPermissions } from '../constructs/human-permissions';
 import { KeyHierarchy } from '../constructs/key-hierarchy';
 import { LeakCanary } from '../constructs/leak-canary';
@@ -25,6 +26,7 @@ import { PrivateNetwork } from '../constructs/private-network';
 import { guardrailRegions, RegionGuardrail } from '../constructs/region-guardrail';
 import { RuntimeChecks } from '../constructs/runtime-checks';
 import { SecurityAlarms } from '../constructs/security-alarms';
+import { SubjectRights } from '../constructs/subject-rights';
 import { TransferDelivery } from '../constructs/transfer-delivery';
 import { OUTBOUND_PREFIX, RAW_PREFIX, TransferGateway } from '../constructs/transfer-gateway';
 import { residencyPolicy } from '../nag/residency-policy';
@@ -79,6 +81,8 @@ export class HomeDataStack extends Stack {
   public readonly runtimeChecks: RuntimeChecks;
   /** Re-scans recent outbound objects for identifiers that should never leave. */
   public readonly leakCanary: LeakCanary;
+  public readonly incidents: IncidentResponse;
+  public readonly subjects: SubjectRights;
 
   constructor(scope: Construct, id: string, props: HomeDataStackProps) {
     super(scope, id, props);
@@ -289,6 +293,39 @@ export class HomeDataStack extends Stack {
       everyMinutes: config.runtimeChecks.canaryEveryMinutes,
       lookbackHours: config.runtimeChecks.canaryLookbackHours,
       sampleSize: config.runtimeChecks.canarySampleSize,
+    });
+
+    // Breach clocks: findings and alarms open incident records with a deadline per jurisdiction the
+    // data touches (home and every transfer rule's destination).
+    this.incidents = new IncidentResponse(this, 'Incidents', {
+      auditKey: this.keys.auditKey,
+      logsKey: this.keys.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      residency,
+      accessLogsBucket: this.accessLogs.bucket,
+      alarmTopic: this.securityAlarms.topic,
+      topicKey: this.keys.auditKey,
+      alarmNamePrefix: this.securityAlarms.alarmNamePrefix,
+      scope: { homeRegion: config.homeRegion, destinations: props.rules.map((r) => r.destination), cnOperator: props.ciio ? 'ciio' : 'other' },
+      retentionDays: config.auditObjectLockDays,
+    });
+
+    // People's rights: the suppression list the gateway enforces, its hand-on to recipients, erasure.
+    const listStore = this.buckets.get('C1');
+    if (!listStore) throw new Error('HomeDataStack: the suppression list lives in the C1 store, which is missing');
+    this.subjects = new SubjectRights(this, 'Subjects', {
+      keys: this.keys,
+      listStore,
+      homeStores: [...this.buckets.values()],
+      gateway: this.gateway.gateway,
+      ledger: this.gateway.ledger,
+      outbound: this.gateway.outbound,
+      outboundPrefix: OUTBOUND_PREFIX,
+      rules: props.rules,
+      environmentKey: this.gateway.outboundKey,
+      network: this.network,
+      logRetentionDays: config.logRetentionDays,
+      residency,
     });
 
     // Every table is in an in-region backup plan under its class key; the gateway's bookkeeping

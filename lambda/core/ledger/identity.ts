@@ -66,6 +66,12 @@ export function claimIdentityOf(body: LedgerBody): string {
         : `interim-receipt ${deliveryIdentity(body)} ${body.notification ?? ''}`;
     case 'notice':
       return `notice ${deliveryIdentity(body)} ${body.notification}`;
+    case 'suppression':
+      // One change of one subject per list version: a retry of the same change finds its entry.
+      return `suppression v${body.listVersion} ${body.change} ${body.token}`;
+    case 'erasure':
+      // The executed plan (its hash) is the erasure: recording it twice is one erasure.
+      return `erasure ${body.planSha256}`;
   }
 }
 

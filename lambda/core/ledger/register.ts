@@ -4,7 +4,7 @@
  * with no final receipt is a batch declared but not (yet, or ever) delivered.
  */
 import { isFinalStatus } from './identity';
-import type { DeclarationEntry, LedgerEntry, NoticeEntry, ReceiptEntry } from './schema';
+import type { DeclarationEntry, LedgerEntry, NoticeEntry, ReceiptEntry, SuppressionEntry } from './schema';
 
 /**
  * The delivery's final state when it has one (the first final receipt: nothing later overrides it);
@@ -27,6 +27,11 @@ export interface LedgerSummary {
   readonly declarations: number;
   readonly receipts: number;
   readonly notices: number;
+  /** Changes of the suppression list declared, and erasures recorded. */
+  readonly suppressions: number;
+  readonly erasures: number;
+  /** Seqs of suppression changes whose notices are not all delivered (the CDPA hand-on is owed). */
+  readonly undeliveredNotices: readonly number[];
   /** Seqs of declarations with no delivered receipt. */
   readonly undelivered: readonly number[];
   readonly transfers: readonly TransferRecord[];
@@ -42,9 +47,19 @@ export function summarizeLedger(entries: readonly LedgerEntry[]): LedgerSummary 
   const receiptsBySeq = new Map<number, ReceiptEntry[]>();
   const noticesBySeq = new Map<number, NoticeEntry[]>();
   const declarations: DeclarationEntry[] = [];
+  const suppressions: SuppressionEntry[] = [];
+  let erasures = 0;
   for (const entry of entries) {
     if (entry.kind === 'declaration') {
       declarations.push(entry);
+      continue;
+    }
+    if (entry.kind === 'suppression') {
+      suppressions.push(entry);
+      continue;
+    }
+    if (entry.kind === 'erasure') {
+      erasures++;
       continue;
     }
     const bySeq: Map<number, (ReceiptEntry | NoticeEntry)[]> = entry.kind === 'receipt' ? receiptsBySeq : noticesBySeq;
@@ -64,10 +79,15 @@ export function summarizeLedger(entries: readonly LedgerEntry[]): LedgerSummary 
     };
   });
   const receipts = [...receiptsBySeq.values()].reduce((sum, list) => sum + list.length, 0);
+  const notices = [...noticesBySeq.values()].reduce((sum, list) => sum + list.length, 0);
+  const delivered = (seq: number, region: string) => (receiptsBySeq.get(seq) ?? []).some((r) => r.status === 'delivered' && r.destination.region === region);
   return {
     declarations: declarations.length,
     receipts,
-    notices: entries.length - declarations.length - receipts,
+    notices,
+    suppressions: suppressions.length,
+    erasures,
+    undeliveredNotices: suppressions.filter((s) => s.notices.some((n) => !delivered(s.seq, n.region))).map((s) => s.seq),
     undelivered: transfers.filter((t) => t.status !== 'delivered').map((t) => t.declaration.seq),
     transfers,
   };

@@ -9,19 +9,13 @@
  * because an auditor's verifier must not vouch for content it cannot read.
  */
 import { z } from 'zod';
+import { count, country, instant, region, sha256, text } from './fields';
+import { erasureFields, suppressionFields } from './subject-entries';
 
 /** The chain starts at seq 1; the highest seq fits the 12-digit zero-padded object key. */
 export const FIRST_SEQ = 1;
 export const MAX_SEQ = 999_999_999_999;
 
-const text = z.string().min(1, 'must not be empty');
-const count = z.number().int('must be a whole number').nonnegative('must not be negative');
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hex digits');
-const instant = z.iso.datetime({ message: 'must be an ISO 8601 UTC time such as 2026-03-31T08:00:00.000Z' });
-// A pattern rather than the project's region table: the ledger records what happened, and a region
-// added to the table later must not make old entries unreadable.
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region code such as ap-southeast-1');
-const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as SG');
 
 export const SeqSchema = z
   .number()
@@ -42,7 +36,8 @@ const declarationFields = {
   destination: z.strictObject({ region, country, recipient: text }),
   source: z.strictObject({ bucket: text, key: text, versionId: text.optional() }),
   output: z.strictObject({ bucket: text, key: text, sha256, bytes: count, records: count }),
-  counts: z.strictObject({ in: count, out: count, quarantined: count }),
+  /** in = out + quarantined + suppressed (records of subjects on the suppression list, withheld). */
+  counts: z.strictObject({ in: count, out: count, quarantined: count, suppressed: count.optional() }),
   /** Records per data category (e.g. `cn_resident_id`) that the batch desensitized. */
   categories: z.record(text, count),
   /** Values the detectors missed but the last-line pattern sweep redacted: non-zero means a rule gap. */
@@ -110,21 +105,29 @@ function receiptErrorMatchesStatus(receipt: { status: ReceiptStatus; error?: str
 export const DeclarationBodySchema = z.strictObject(declarationFields);
 export const ReceiptBodySchema = z.strictObject(receiptFields).superRefine(receiptErrorMatchesStatus);
 export const NoticeBodySchema = z.strictObject(noticeFields);
-export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema, NoticeBodySchema]);
+export const SuppressionBodySchema = z.strictObject(suppressionFields);
+export const ErasureBodySchema = z.strictObject(erasureFields);
+export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema, NoticeBodySchema, SuppressionBodySchema, ErasureBodySchema]);
 
 export const DeclarationEntrySchema = z.strictObject({ ...declarationFields, ...chainFields });
 export const ReceiptEntrySchema = z.strictObject({ ...receiptFields, ...chainFields }).superRefine(receiptErrorMatchesStatus);
 export const NoticeEntrySchema = z.strictObject({ ...noticeFields, ...chainFields });
-export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema, NoticeEntrySchema]);
+export const SuppressionEntrySchema = z.strictObject({ ...suppressionFields, ...chainFields });
+export const ErasureEntrySchema = z.strictObject({ ...erasureFields, ...chainFields });
+export const LedgerEntrySchema = z.discriminatedUnion('kind', [DeclarationEntrySchema, ReceiptEntrySchema, NoticeEntrySchema, SuppressionEntrySchema, ErasureEntrySchema]);
 
 export type DeclarationBody = z.infer<typeof DeclarationBodySchema>;
 export type ReceiptBody = z.infer<typeof ReceiptBodySchema>;
 export type NoticeBody = z.infer<typeof NoticeBodySchema>;
-export type LedgerBody = DeclarationBody | ReceiptBody | NoticeBody;
+export type SuppressionBody = z.infer<typeof SuppressionBodySchema>;
+export type ErasureBody = z.infer<typeof ErasureBodySchema>;
+export type LedgerBody = DeclarationBody | ReceiptBody | NoticeBody | SuppressionBody | ErasureBody;
 export type DeclarationEntry = z.infer<typeof DeclarationEntrySchema>;
 export type ReceiptEntry = z.infer<typeof ReceiptEntrySchema>;
 export type NoticeEntry = z.infer<typeof NoticeEntrySchema>;
-export type LedgerEntry = DeclarationEntry | ReceiptEntry | NoticeEntry;
+export type SuppressionEntry = z.infer<typeof SuppressionEntrySchema>;
+export type ErasureEntry = z.infer<typeof ErasureEntrySchema>;
+export type LedgerEntry = DeclarationEntry | ReceiptEntry | NoticeEntry | SuppressionEntry | ErasureEntry;
 
 /** The latest entry of the chain: what the next entry links to. */
 export interface LedgerHead {

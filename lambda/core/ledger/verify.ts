@@ -65,11 +65,16 @@ function declarationRefProblem(entry: ReceiptEntry | NoticeEntry, bySeq: Readonl
   if (target === undefined) {
     return `dangling ${entry.kind}: declarationSeq ${entry.declarationSeq} is not an earlier entry of the chain`;
   }
-  if (target.kind !== 'declaration') {
-    return `${entry.kind} points at seq ${target.seq}, which is a ${target.kind}, not a declaration`;
+  if (target.kind !== 'declaration' && !(target.kind === 'suppression' && entry.kind === 'receipt')) {
+    return `${entry.kind} points at seq ${target.seq}, which is a ${target.kind}, not a declaration${entry.kind === 'receipt' ? ' or a suppression notice' : ''}`;
   }
   if (target.hash !== entry.declarationHash) {
     return `${entry.kind} names declaration hash ${entry.declarationHash}, but seq ${target.seq} has hash ${target.hash}`;
+  }
+  if (target.kind === 'suppression') {
+    return target.notices.some((n) => n.region === entry.destination.region && n.key === entry.destination.key)
+      ? undefined
+      : `receipt delivered ${entry.destination.key} to ${entry.destination.region}, which suppression seq ${target.seq} sent no notice as`;
   }
   if (target.destination.region !== entry.destination.region) {
     return `${entry.kind} delivered to ${entry.destination.region}, but declaration seq ${target.seq} declared ${target.destination.region}`;
@@ -92,7 +97,7 @@ function noticeProblem(notice: NoticeEntry, bySeq: ReadonlyMap<number, LedgerEnt
 }
 
 function referenceProblem(entry: LedgerEntry, bySeq: ReadonlyMap<number, LedgerEntry>): string | undefined {
-  if (entry.kind === 'declaration') return undefined;
+  if (entry.kind === 'declaration' || entry.kind === 'suppression' || entry.kind === 'erasure') return undefined;
   return declarationRefProblem(entry, bySeq) ?? (entry.kind === 'notice' ? noticeProblem(entry, bySeq) : undefined);
 }
 

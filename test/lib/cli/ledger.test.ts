@@ -52,6 +52,9 @@ describe('residency ledger verify', () => {
       receipts: 3,
       notices: 0,
       undelivered: [5],
+      suppressions: 0,
+      erasures: 0,
+      undeliveredNotices: [],
       head: headOf(entries[5] as LedgerEntry),
       violations: [],
     });

@@ -48,6 +48,6 @@ describe('summarizeLedger', () => {
   });
 
   test('an empty ledger owes nothing', () => {
-    expect(summarizeLedger([])).toEqual({ declarations: 0, receipts: 0, notices: 0, undelivered: [], transfers: [] });
+    expect(summarizeLedger([])).toEqual({ declarations: 0, receipts: 0, notices: 0, suppressions: 0, erasures: 0, undeliveredNotices: [], undelivered: [], transfers: [] });
   });
 });
