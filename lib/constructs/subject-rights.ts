@@ -68,6 +68,7 @@ export class SubjectRights extends Construct {
       logRetentionDays: props.logRetentionDays,
       residency: props.residency,
       vpc: props.network.vpc,
+      xrayEndpoint: props.network.xrayEndpoint,
       memorySize: 1024,
       timeout: Duration.minutes(10),
       reservedConcurrentExecutions: 1,

@@ -211,7 +211,7 @@ const INCIDENTS_OUTSIDE_VPC_REASON =
   'incident is about. It holds no credentials and no access to any data store.';
 
 /** The incident function (incident-response.ts) and the subject-requests function (subject-rights.ts). */
-function incidentAndSubjectAcknowledgements(): Acknowledgement[] {
+function incidentAndSubjectAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   const fn = 'Incidents/Respond';
   const policy = `${fn}/Role/Permissions/Resource`;
   const subjects = 'Subjects/Requests/Role/Permissions/Resource';
@@ -226,7 +226,8 @@ function incidentAndSubjectAcknowledgements(): Acknowledgement[] {
     ...forEach('LambdaInsideVPC', [`${fn}/Function/Resource`], INCIDENTS_OUTSIDE_VPC_REASON),
     ack(guardRuleId('CT.LAMBDA.PR.3'), `${fn}/Function/Resource`, INCIDENTS_OUTSIDE_VPC_REASON),
     ack(guardRuleId('CT.CLOUDWATCH.PR.2'), `${fn}/Logs/LogGroup/Resource`, SHORT_LOG_RETENTION_REASON),
-    ack('AwsSolutions-IAM5[Resource::*]', policy, NO_RESOURCE_LEVEL_REASON),
+    // Traced where the region offers X-Ray for Lambda: X-Ray's PutTraceSegments has no resource-level permissions.
+    ...(isOffered('lambda:xray-tracing', config.homeRegion) ? [ack('AwsSolutions-IAM5[Resource::*]', policy, NO_RESOURCE_LEVEL_REASON)] : []),
     ...['incidents/*', 'index/open/*', 'index/closed/*'].map((prefix) =>
       ack(`AwsSolutions-IAM5[Resource::<{logical:Incidents/Store/Bucket/Resource}.Arn>/${prefix}]`, policy, PREFIX_SCOPED_REASON),
     ),
@@ -265,6 +266,6 @@ export function acknowledgementsFor(config: ResidencyConfig): Acknowledgement[] 
     ...guardAcknowledgements(config),
     ...defaultSecurityGroupAcknowledgements(config),
     ...runtimeCheckAcknowledgements(config),
-    ...incidentAndSubjectAcknowledgements(),
+    ...incidentAndSubjectAcknowledgements(config),
   ];
 }

@@ -342,7 +342,7 @@ describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
     expect(rules).toContainEqual(expect.objectContaining({ Id: 'expire-staged-outputs', Prefix: 'staging/', ExpirationInDays: 1, Status: 'Enabled' }));
     const replication = outbound[1].Properties?.ReplicationConfiguration as { Rules: Array<{ Filter: { Prefix: string } }> } | undefined;
     for (const rule of replication?.Rules ?? []) expect(rule.Filter.Prefix.startsWith('staging/')).toBe(false);
-    for (const [, rule] of ofType('AWS::Events::Rule')) expect(JSON.stringify(rule.Properties?.EventPattern)).not.toContain('staging/');
+    for (const [, rule] of ofType('AWS::Events::Rule')) expect(JSON.stringify(rule.Properties?.EventPattern ?? {})).not.toContain('staging/');
   });
 
   test('delivery has idempotency records, reports failed SQS messages one by one, and retries a push as often as it counts', () => {
