@@ -77,6 +77,8 @@ export interface CloudHsmProviderPolicyOptions {
   readonly deadLetterQueue: sqs.IQueue;
   readonly logsKey: kms.IKey;
   readonly dataClass: DataClass;
+  /** Whether the provider sends X-Ray traces (only where X-Ray integrates with Lambda). */
+  readonly traced: boolean;
 }
 
 /**
@@ -161,11 +163,15 @@ export function cloudHsmProviderPolicy(scope: Construct, options: CloudHsmProvid
         resources: [options.logsKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}` } },
       }),
-      new iam.PolicyStatement({
-        sid: 'WriteTraces',
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-        resources: ['*'],
-      }),
+      ...(options.traced
+        ? [
+            new iam.PolicyStatement({
+              sid: 'WriteTraces',
+              actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              resources: ['*'],
+            }),
+          ]
+        : []),
     ],
   });
 }

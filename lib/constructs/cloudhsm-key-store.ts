@@ -11,6 +11,7 @@ import type { DataClass } from '../config';
 import { CLOUDHSM_CLUSTER_ID, type KeyStoreResourceProperties } from '../../lambda/core/custom-key-store';
 import { DATA_CLASS_TAG, RESIDENCY_TAG, tagClassified } from './data-classes';
 import { cloudHsmKeyPolicy, cloudHsmProviderPolicy } from './cloudhsm-key-store-policies';
+import { isOffered } from '../availability';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
 
 export interface CloudHsmKeyStoreProps {
@@ -124,6 +125,7 @@ export class CloudHsmKeyStore extends Construct {
     if (problems.length > 0) throw new Error(`CloudHsmKeyStore ${this.node.path}:\n  - ${problems.join('\n  - ')}`);
     const stack = Stack.of(this);
     const dataClass = props.dataClass ?? 'C3';
+    const traced = isOffered('lambda:xray-tracing', stack.region);
 
     const role = new iam.Role(this, 'ProviderRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -155,6 +157,7 @@ export class CloudHsmKeyStore extends Construct {
         deadLetterQueue: deadLetters,
         logsKey: props.logsKey,
         dataClass,
+        traced,
       }),
     });
 
@@ -169,7 +172,8 @@ export class CloudHsmKeyStore extends Construct {
       // The grants CDK would add (X-Ray, dead-letter queue) are in the managed policy instead.
       role: role.withoutPolicyUpdates(),
       logGroup: logs.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      // X-Ray does not integrate with Lambda everywhere (not in the China regions): lib/availability.ts.
+      tracing: traced ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       // One stack operation at a time: two concurrent Creates would race for the same store name.
       reservedConcurrentExecutions: 1,
       deadLetterQueue: deadLetters,

@@ -8,10 +8,10 @@ import { KEY_ADMIN_ACTIONS, KEY_DATA_ACTIONS } from '../../lib/constructs/key-hi
 
 const ADMIN = 'arn:aws-cn:iam::111122223333:role/KeyAdmin';
 
-function build(overrides: Partial<CloudHsmKeyStoreProps> = {}) {
+function build(overrides: Partial<CloudHsmKeyStoreProps> = {}, region = 'cn-north-1') {
   // No stack is selected for bundling: these tests read the template, not the bundle.
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, 'HsmTest', { env: { region: 'cn-north-1' } });
+  const stack = new Stack(app, 'HsmTest', { env: { region } });
   const logsKey = new kms.Key(stack, 'LogsKey', { enableKeyRotation: true });
   const store = new CloudHsmKeyStore(stack, 'C3HsmKeyStore', {
     clusterId: 'cluster-jxhlf7644ne',
@@ -80,10 +80,9 @@ describe('CloudHsmKeyStore', () => {
     }
   });
 
-  test('the provider: current Node.js runtime, traced, one at a time, dead-letter queue, no retries', () => {
+  test('the provider: current Node.js runtime, one at a time, dead-letter queue, no retries', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
-      TracingConfig: { Mode: 'Active' },
       ReservedConcurrentExecutions: 1,
       Timeout: 900,
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProviderDeadLetters'), 'Arn'] } },
@@ -91,6 +90,17 @@ describe('CloudHsmKeyStore', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
     expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^C3HsmKeyStoreProvider[0-9A-F]{8}$/), 'Arn'] });
+  });
+
+  test('traced only where X-Ray integrates with Lambda: not in cn-north-1, and no X-Ray permission there', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { TracingConfig?: { Mode: string } } };
+    expect(fn.Properties.TracingConfig?.Mode ?? 'PassThrough').not.toBe('Active');
+    expect(policyStatements.flatMap(actionsOf).filter((a) => a.startsWith('xray:'))).toEqual([]);
+    const commercial = build({ residency: 'ap-southeast-1' }, 'ap-southeast-1').template;
+    commercial.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' } });
+    commercial.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'WriteTraces', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' })]) },
+    });
   });
 
   test('its log group keeps 30 days, encrypted with the logs key; its dead letters too', () => {
