@@ -9,7 +9,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { DataClass } from '../config';
 import { CLOUDHSM_CLUSTER_ID, type KeyStoreResourceProperties } from '../../lambda/core/custom-key-store';
-import { DATA_CLASS_TAG, RESIDENCY_TAG, tagClassified } from './data-classes';
+import { DATA_CLASS_TAG, RESIDENCY_TAG } from '../vocabulary/data-classes';
+import { tagClassified } from './tag-classified';
 import { cloudHsmKeyPolicy, cloudHsmProviderPolicy } from './cloudhsm-key-store-policies';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
 
