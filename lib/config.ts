@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { KNOWN_REGIONS, isKnownRegion, partitionOf, type Partition } from '../lambda/core/regions';
 import { DEFAULT_RUNTIME_CHECKS, runtimeChecksSchema } from './runtime-checks/settings';
+import { DATA_CLASSES, type DataClass } from './vocabulary/data-classes';
 
-/**
- * Data classes of JR/T 0171-2020 (personal financial information):
- * C3 authentication data, C2 account and identity data, C1 internal data.
- */
-export const DATA_CLASSES = ['C3', 'C2', 'C1'] as const;
-export type DataClass = (typeof DATA_CLASSES)[number];
+/** The JR/T 0171 data classes, defined in the vocabulary module; re-exported for config readers. */
+export { DATA_CLASSES, type DataClass };
 
 /** Longest operational log retention we accept: data minimization caps it (the audit record is separate). */
 export const LOG_RETENTION_CEILING_DAYS = 90;

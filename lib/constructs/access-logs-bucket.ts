@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { sendEventsToEventBridge } from './bucket-events';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 
 export interface AccessLogsBucketProps {
   /** Region whose law governs the logs; written to the `residency` tag. */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { AUDIT_RECORD_FLOOR_DAYS, OBJECT_LOCK_CEILING_DAYS } from '../config';
 import { deliverAccessLogs } from './access-logs-bucket';
 import { sendEventsToEventBridge } from './bucket-events';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 
 /** Reading the record: bucket-level listing and configuration, never any write or delete. */
 export const AUDIT_BUCKET_READ_ACTIONS = [

@@ -5,7 +5,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { type ClassTag, tagClassified } from './data-classes';
+import type { ClassTag } from '../vocabulary/data-classes';
+import { tagClassified } from './tag-classified';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 export interface ClassBackupProps {

@@ -5,7 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { deliverAccessLogs } from './access-logs-bucket';
 import { sendEventsToEventBridge } from './bucket-events';
-import { type ClassTag, tagClassified } from './data-classes';
+import type { ClassTag } from '../vocabulary/data-classes';
+import { tagClassified } from './tag-classified';
 import { grantObjectRead, grantObjectWrite } from './grants';
 
 export interface ClassifiedBucketProps {
@@ -101,12 +102,12 @@ export class ClassifiedBucket extends Construct {
   }
 
   /** Read objects under a prefix, and decrypt them with the class key (through S3 only). */
-  public grantRead(grantee: iam.IGrantable, prefix = ''): void {
-    grantObjectRead(grantee, this.bucket, prefix);
+  public grantRead(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    return grantObjectRead(grantee, this.bucket, prefix);
   }
 
   /** Write objects under a prefix, and encrypt them with the class key (through S3 only). */
-  public grantWrite(grantee: iam.IGrantable, prefix = ''): void {
-    grantObjectWrite(grantee, this.bucket, prefix);
+  public grantWrite(grantee: iam.IGrantable, prefix = ''): iam.Grant {
+    return grantObjectWrite(grantee, this.bucket, prefix);
   }
 }

@@ -3,7 +3,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { type ClassTag, tagClassified } from './data-classes';
+import type { ClassTag } from '../vocabulary/data-classes';
+import { tagClassified } from './tag-classified';
 import { grantItemReadWrite } from './grants';
 
 /** Attribute names that would store sensitive authentication data, which PCI DSS 3.3.1 forbids. */
@@ -82,7 +83,7 @@ export class ClassifiedTable extends Construct {
   }
 
   /** Read and write items, using the class key through DynamoDB only. */
-  public grantReadWrite(grantee: iam.IGrantable): void {
-    grantItemReadWrite(grantee, this.table);
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return grantItemReadWrite(grantee, this.table);
   }
 }

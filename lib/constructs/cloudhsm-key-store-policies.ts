@@ -6,8 +6,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DataClass } from '../config';
 import { KEY_DELETION_WINDOW_DAYS, KEY_GENERATION_TAG } from '../../lambda/core/custom-key-store';
-import { DATA_CLASS_TAG, RESIDENCY_TAG } from './data-classes';
-import { KEY_DATA_ACTIONS, separationOfDutiesStatements } from './key-hierarchy';
+import { DATA_CLASS_TAG, RESIDENCY_TAG } from '../vocabulary/data-classes';
+import { keyDataActions } from '../vocabulary/kms-duties';
+import { separationOfDutiesStatements } from './key-hierarchy';
 
 /** What the provider may do to the one key it created, granted in that key's policy (no IAM wildcard). */
 export const PROVIDER_KEY_ACTIONS = [
@@ -64,7 +65,7 @@ export function cloudHsmKeyPolicy(options: CloudHsmKeyPolicyOptions): iam.Policy
       sid: 'ProviderNeverUsesForData',
       effect: iam.Effect.DENY,
       principals: [provider],
-      actions: [...KEY_DATA_ACTIONS],
+      actions: keyDataActions(),
       resources: ['*'],
     }),
   );

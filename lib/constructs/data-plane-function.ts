@@ -8,7 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { isOffered } from '../availability';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
 

@@ -61,9 +61,10 @@ export class DeclarationLedger extends Construct {
   }
 
   /** Append entries: read existing ones (head repair), create new ones, advance the head. */
-  public grantAppend(grantee: iam.IGrantable): void {
-    this.store.grantRead(grantee, LEDGER_PREFIX);
-    this.store.grantWrite(grantee, LEDGER_PREFIX);
-    this.headTable.grantReadWrite(grantee);
+  public grantAppend(grantee: iam.IGrantable): iam.Grant {
+    return this.store
+      .grantRead(grantee, LEDGER_PREFIX)
+      .combine(this.store.grantWrite(grantee, LEDGER_PREFIX))
+      .combine(this.headTable.grantReadWrite(grantee));
   }
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDIT_BUCKET_READ_ACTIONS, AUDIT_OBJECT_READ_ACTIONS } from './audit-bucket';
 import type { HumanAccess } from './human-access';
-import { KEY_ADMIN_ACTIONS } from './key-hierarchy';
+import { keyAdministratorActions } from '../vocabulary/kms-duties';
 
 /** The resources human permissions are scoped to, by ARN. */
 export interface HumanResources {
@@ -63,7 +63,7 @@ export const AUDITOR_PERMISSIONS: readonly PermissionStatement[] = [
 
 /** Key administrators administer keys; every key policy also denies them cryptographic use. */
 export const KEY_ADMINISTRATOR_PERMISSIONS: readonly PermissionStatement[] = [
-  { sid: 'AdministerKeys', scope: 'keyArns', actions: [...KEY_ADMIN_ACTIONS] },
+  { sid: 'AdministerKeys', scope: 'keyArns', actions: keyAdministratorActions() },
   { sid: 'ListKeys', scope: 'accountWide', actions: ['kms:ListAliases', 'kms:ListKeys'] },
 ];
 

@@ -182,9 +182,8 @@ export class IncidentResponse extends Construct {
   }
 
   /** Read the incident records (auditors, the evidence pack's `aws s3 sync`). */
-  public grantRead(grantee: iam.IGrantable): void {
-    grantObjectRead(grantee, this.store.bucket, INCIDENT_PREFIX);
-    grantPrefixList(grantee, this.store.bucket, INCIDENT_PREFIX);
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return grantObjectRead(grantee, this.store.bucket, INCIDENT_PREFIX).combine(grantPrefixList(grantee, this.store.bucket, INCIDENT_PREFIX));
   }
 
   /** Record assessments and notifications: invoke the function with a `record` request. */

@@ -3,49 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DATA_CLASSES, type DataClass } from '../config';
-import { tagClassified } from './data-classes';
+import { keyAdministratorActions, keyDataActions } from '../vocabulary/kms-duties';
+import { tagClassified } from './tag-classified';
 import { limitGrantsToAwsServices } from './key-policies';
-
-/**
- * Actions that administer a key without touching data. Deliberately excludes `kms:CreateGrant`
- * (an administrator could grant itself Decrypt) and every cryptographic operation.
- */
-export const KEY_ADMIN_ACTIONS = [
-  'kms:CancelKeyDeletion',
-  'kms:CreateAlias',
-  'kms:DeleteAlias',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListGrants',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:RevokeGrant',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-] as const;
-
-/** Cryptographic use of a key: what administrators must never be able to do. */
-export const KEY_DATA_ACTIONS = [
-  'kms:Decrypt',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-  'kms:GenerateDataKeyPair',
-  'kms:GenerateDataKeyPairWithoutPlaintext',
-  'kms:GenerateDataKeyWithoutPlaintext',
-  'kms:GenerateMac',
-  'kms:ReEncryptFrom',
-  'kms:ReEncryptTo',
-  'kms:VerifyMac',
-  'kms:CreateGrant',
-] as const;
 
 /**
  * Key policy statements that let administrators administer a key but never use it (an explicit
@@ -58,14 +18,14 @@ export function separationOfDutiesStatements(administrators: readonly iam.IPrinc
     new iam.PolicyStatement({
       sid: 'KeyAdministratorsAdministerOnly',
       principals: [...administrators],
-      actions: [...KEY_ADMIN_ACTIONS],
+      actions: keyAdministratorActions(),
       resources: ['*'],
     }),
     new iam.PolicyStatement({
       sid: 'KeyAdministratorsNeverUseForData',
       effect: iam.Effect.DENY,
       principals: [...administrators],
-      actions: [...KEY_DATA_ACTIONS],
+      actions: keyDataActions(),
       resources: ['*'],
     }),
   ];

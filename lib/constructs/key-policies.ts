@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { type ClassTag, tagClassified } from './data-classes';
+import type { ClassTag } from '../vocabulary/data-classes';
+import { tagClassified } from './tag-classified';
 
 /**
  * Denies `kms:CreateGrant` to everyone unless the grant is for an AWS resource or the caller is an

@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { notProvisionedTemplate } from '../../lambda/credential-rotation/credentials';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 import { DataPlaneFunction } from './data-plane-function';
 import { grantKeyUseThrough } from './grants';
 

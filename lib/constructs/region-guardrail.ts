@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { partitionOf } from '../../lambda/core/regions';
-import { type ClassTag, DATA_CLASS_TAG, RESIDENCY_TAG } from './data-classes';
-import { KEY_DATA_ACTIONS } from './key-hierarchy';
+import { type ClassTag, DATA_CLASS_TAG, RESIDENCY_TAG } from '../vocabulary/data-classes';
+import { keyDataActions } from '../vocabulary/kms-duties';
 
 /**
  * Actions of services that have no region of their own (or are addressed through one global
@@ -158,7 +158,7 @@ export class RegionGuardrail extends Construct {
       {
         Sid: 'DenyUseOfProtectedClassKeys',
         Effect: 'Deny',
-        Action: [...KEY_DATA_ACTIONS],
+        Action: keyDataActions(),
         Resource: '*',
         Condition: { StringEquals: { [`aws:ResourceTag/${DATA_CLASS_TAG}`]: [...protectedClasses] } },
       },

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Partition } from '../../lambda/core/regions';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 import { MAX_FILTER_PATTERN_LENGTH, type SecurityAlarmDefinition, securityAlarmDefinitions } from './security-alarm-definitions';
 
 export interface SecurityAlarmsProps {

@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CLOUDWATCH_RETENTION_DAYS, LOG_RETENTION_CEILING_DAYS } from '../config';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 
 export interface ShortRetentionLogGroupProps {
   /** The logs key. Encryption with it cannot be overridden. */

@@ -119,8 +119,8 @@ export class SubjectRights extends Construct {
   }
 
   /** Change the suppression list (the compliance officer's role). */
-  public grantListWrite(grantee: iam.IGrantable, listStore: ClassifiedBucket): void {
-    grantObjectWrite(grantee, listStore.bucket, SUBJECTS_PREFIX);
+  public grantListWrite(grantee: iam.IGrantable, listStore: ClassifiedBucket): iam.Grant {
+    return grantObjectWrite(grantee, listStore.bucket, SUBJECTS_PREFIX);
   }
 
   /** Execute erasure plans: invoke the function with `{ action: 'erase', plan }`. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PUSH_ATTEMPTS } from '../../lambda/delivery/attempts';
 import type { DeliveryDestination } from '../../lambda/delivery/destinations';
 import { bucketArnOf } from './bucket-names';
-import { tagClassified } from './data-classes';
+import { tagClassified } from './tag-classified';
 import { DataPlaneFunction } from './data-plane-function';
 import { grantKeyUseThrough } from './grants';
 import { ManagedPolicyRole } from './managed-policy-role';

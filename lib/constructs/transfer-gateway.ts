@@ -14,6 +14,7 @@ import { DeclarationLedger } from './declaration-ledger';
 import type { KeyHierarchy } from './key-hierarchy';
 import type { PrivateNetwork } from './private-network';
 import { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX } from './transfer-prefixes';
+import { DESENSITIZED_CLASS } from '../vocabulary/data-classes';
 
 export { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX };
 
@@ -82,7 +83,7 @@ export class TransferGateway extends Construct {
 
     this.outboundKey = createCustomerKey(this, 'OutboundKey', {
       description: 'Desensitized output awaiting cross-border delivery; gateway environment and dead letters',
-      dataClass: 'C1',
+      dataClass: DESENSITIZED_CLASS,
       residency: props.residency,
     });
     // EventBridge delivers undeliverable events to the encrypted dead-letter queue.
@@ -97,7 +98,7 @@ export class TransferGateway extends Construct {
     );
 
     this.outbound = new ClassifiedBucket(this, 'Outbound', {
-      dataClass: 'C1',
+      dataClass: DESENSITIZED_CLASS,
       encryptionKey: this.outboundKey,
       residency: props.residency,
       accessLogsBucket: props.accessLogsBucket,

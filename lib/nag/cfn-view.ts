@@ -1,6 +1,6 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { DATA_CLASS_TAG } from './data-classes';
+import { DATA_CLASS_TAG } from '../vocabulary/data-classes';
 import { asArray, isJsonObject, tagValue, type JsonObject } from './judgements/values';
 
 export { asArray, isCustomerManagedKeyReference, isJsonObject, isTrue, tagValue, type JsonObject } from './judgements/values';

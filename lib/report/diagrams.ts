@@ -1,6 +1,6 @@
 import { isKnownRegion, REGIONS } from '../../lambda/core/regions';
-import { HOME_ONLY_CLASSES, KNOWN_DATA_CLASSES } from '../nag/data-classes';
-import type { ClassifiedResource, EvidenceModel } from './evidence-model';
+import { countOutboundStores, isHomeOnlyClass, isKnownDataClass, KNOWN_DATA_CLASSES } from '../vocabulary/data-classes';
+import type { EvidenceModel } from './evidence-model';
 
 /**
  * The two pictures of the evidence page, as inline SVG built from the templates' stacks and
@@ -35,12 +35,12 @@ export function residencyLayout(model: EvidenceModel): ResidencyLayout {
   }
   const home =
     model.policy?.homeRegion ??
-    model.classified.find((r) => HOME_ONLY_CLASSES.includes(r.dataClass))?.region ??
+    model.classified.find((r) => isHomeOnlyClass(r.dataClass))?.region ??
     model.stacks.find((s) => s.region !== undefined)?.region;
   const regions = new Set<string | undefined>([...(model.policy?.allowedRegions ?? []), ...model.stacks.map((s) => s.region), ...counts.keys()]);
   regions.delete(home);
   const present = new Set(model.classified.map((r) => r.dataClass));
-  const classes = [...KNOWN_DATA_CLASSES.filter((c) => present.has(c) || HOME_ONLY_CLASSES.includes(c) || c === 'C1'), ...[...present].filter((c) => !KNOWN_DATA_CLASSES.includes(c)).sort()];
+  const classes = [...KNOWN_DATA_CLASSES.filter((c) => present.has(c) || isHomeOnlyClass(c) || c === 'C1'), ...[...present].filter((c) => !isKnownDataClass(c)).sort()];
   return { home, destinations: [...regions].sort((a, b) => (a ?? '~').localeCompare(b ?? '~')), classes, counts };
 }
 
@@ -73,13 +73,13 @@ export function dataFlowSvg(model: EvidenceModel): string {
   const rowHeight = 96;
   const height = Math.max(1, layout.destinations.length) * rowHeight + 40;
   const home = box(10, 20, 250, height - 40, `Home: ${regionLabel(layout.home)}`, wrap(classesIn(layout, layout.home), 34), 'home');
-  const desensitized = model.classified.filter((r: ClassifiedResource) => r.region === layout.home && r.dataClass === 'desensitized').length;
+  const desensitized = countOutboundStores(model.classified, layout.home);
   const gatewayY = height / 2 - 50;
   const gateway = box(330, gatewayY, 230, 100, 'Transfer gateway (home)', ['desensitize, whitelist, declare', `outbox stores: ${desensitized}`, 'only desensitized data leaves'], 'gateway');
   const arrows: string[] = [`<line x1="260" y1="${height / 2}" x2="328" y2="${height / 2}" class="arrow-ok" marker-end="url(#arrowhead)"/>`];
   const destinations = layout.destinations.map((region, i) => {
     const y = 20 + i * rowHeight;
-    const restricted = [...(layout.counts.get(region)?.keys() ?? [])].some((c) => HOME_ONLY_CLASSES.includes(c));
+    const restricted = [...(layout.counts.get(region)?.keys() ?? [])].some((c) => isHomeOnlyClass(c));
     const allowed = model.policy === undefined ? undefined : region !== undefined && model.policy.allowedRegions.includes(region);
     const tone = restricted || allowed === false ? 'bad' : 'ok';
     arrows.push(`<line x1="560" y1="${gatewayY + 50}" x2="628" y2="${y + 38}" class="arrow-${tone}" marker-end="url(#arrowhead)"/>`);
@@ -118,7 +118,7 @@ export function residencyMapSvg(model: EvidenceModel): string {
     const label = `<text x="10" y="${y + 21}" class="svg-small">${escapeHtml(`${isHome ? 'home' : 'destination'}: ${regionLabel(region)}`)}</text>`;
     const cells = layout.classes.map((c, i) => {
       const n = layout.counts.get(region)?.get(c) ?? 0;
-      const tone = n === 0 ? 'empty' : !isHome && HOME_ONLY_CLASSES.includes(c) ? 'bad' : 'ok';
+      const tone = n === 0 ? 'empty' : !isHome && isHomeOnlyClass(c) ? 'bad' : 'ok';
       return `<rect x="${labelW + i * cellW + 4}" y="${y}" width="${cellW - 8}" height="28" rx="4" class="cell-${tone}"/><text x="${labelW + i * cellW + cellW / 2}" y="${y + 19}" text-anchor="middle" class="svg-small">${n}</text>`;
     });
     return label + cells.join('');

@@ -1,7 +1,7 @@
 import { isJsonObject, tagValue } from '../nag/cfn-view';
 import type { Acknowledgement } from '../nag/acknowledgement-register';
 import { isCoveredBy } from '../nag/acknowledgement-checks';
-import { DATA_CLASS_TAG } from '../nag/data-classes';
+import { DATA_CLASS_TAG } from '../vocabulary/data-classes';
 import { DATA_STORE_TYPES, KEY_TYPES } from '../nag/data-stores';
 import { controlTowerRules, GUARD_PLUGIN_NAME } from '../nag/guard';
 import type { ResidencyPolicy } from '../nag/residency-policy';

@@ -11,7 +11,7 @@
  * Guard policy would be a second implementation of each judgement in another language, which is
  * exactly the drift this module exists to prevent.
  */
-import { DATA_CLASS_TAG, KNOWN_DATA_CLASSES } from '../nag/data-classes';
+import { DATA_CLASS_TAG, KNOWN_DATA_CLASSES } from '../vocabulary/data-classes';
 
 /** Resource types AWS Config records and the custom rules evaluate (Config names; no GlobalTable or ReplicaKey: those are Tables and Keys there). */
 export const STORE_RESOURCE_TYPES = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::Logs::LogGroup'] as const;

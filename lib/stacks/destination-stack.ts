@@ -5,7 +5,7 @@ import type { ResidencyConfig } from '../config';
 import { AccessLogsBucket } from '../constructs/access-logs-bucket';
 import { landingBucketName } from '../constructs/bucket-names';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
-import { RESIDENCY_TAG } from '../constructs/data-classes';
+import { RESIDENCY_TAG } from '../vocabulary/data-classes';
 import { createCustomerKey } from '../constructs/key-policies';
 
 export interface DestinationStackProps extends StackProps {

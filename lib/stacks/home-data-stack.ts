@@ -15,7 +15,7 @@ import { ClassBackup } from '../constructs/class-backup';
 import { ClassifiedBucket } from '../constructs/classified-bucket';
 import { ClassifiedTable } from '../constructs/classified-table';
 import { CloudHsmKeyStore } from '../constructs/cloudhsm-key-store';
-import { RESIDENCY_TAG } from '../constructs/data-classes';
+import { RESIDENCY_TAG } from '../vocabulary/data-classes';
 import { HeadcountAlarms } from '../constructs/headcount-alarms';
 import { HumanAccess } from '../constructs/human-access';
 import { IncidentResponse } from '../constructs/incident-response';

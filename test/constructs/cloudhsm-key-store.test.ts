@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CloudHsmKeyStore, type CloudHsmKeyStoreProps } from '../../lib/constructs/cloudhsm-key-store';
 import { PROVIDER_KEY_ACTIONS } from '../../lib/constructs/cloudhsm-key-store-policies';
-import { KEY_ADMIN_ACTIONS, KEY_DATA_ACTIONS } from '../../lib/constructs/key-hierarchy';
+import { keyAdministratorActions, keyDataActions } from '../../lib/vocabulary/kms-duties';
 
 const ADMIN = 'arn:aws-cn:iam::111122223333:role/KeyAdmin';
 
@@ -63,7 +63,7 @@ describe('CloudHsmKeyStore', () => {
     const allows = statements.filter((s) => s.Effect === 'Allow');
     expect(allows.filter((s) => actionsOf(s).includes('kms:*')).map((s) => s.Sid)).toEqual(['AccountRootDelegation']);
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(actionsOf(bySid.KeyAdministratorsAdministerOnly).sort()).toEqual([...KEY_ADMIN_ACTIONS].sort());
+    expect(actionsOf(bySid.KeyAdministratorsAdministerOnly).sort()).toEqual(keyAdministratorActions().sort());
     expect(bySid.KeyAdministratorsAdministerOnly.Principal).toEqual({ AWS: ADMIN });
     expect(actionsOf(bySid.ProviderManagesThisKey).sort()).toEqual([...PROVIDER_KEY_ACTIONS].sort());
     expect(bySid.ProviderDeletesOnlyWithLongestWindow.Condition).toEqual({
@@ -71,12 +71,12 @@ describe('CloudHsmKeyStore', () => {
     });
     for (const sid of ['KeyAdministratorsNeverUseForData', 'ProviderNeverUsesForData']) {
       expect(bySid[sid].Effect).toBe('Deny');
-      expect(actionsOf(bySid[sid]).sort()).toEqual([...KEY_DATA_ACTIONS].sort());
+      expect(actionsOf(bySid[sid]).sort()).toEqual(keyDataActions().sort());
     }
     expect(bySid.KeyAdministratorsNeverUseForData.Principal).toEqual({ AWS: ADMIN });
     expect(JSON.stringify(bySid.ProviderNeverUsesForData.Principal)).toMatch(/ProviderRole/);
     for (const statement of allows) {
-      for (const action of KEY_DATA_ACTIONS) expect({ sid: statement.Sid, has: actionsOf(statement).includes(action) }).toEqual({ sid: statement.Sid, has: false });
+      for (const action of keyDataActions()) expect({ sid: statement.Sid, has: actionsOf(statement).includes(action) }).toEqual({ sid: statement.Sid, has: false });
     }
   });
 

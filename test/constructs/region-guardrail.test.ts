@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { serviceControlPolicyFor, writeServiceControlPolicy } from '../../lib/compliance/service-control-policy';
-import { KEY_DATA_ACTIONS } from '../../lib/constructs/key-hierarchy';
+import { keyDataActions } from '../../lib/vocabulary/kms-duties';
 import {
   guardrailRegions,
   REGIONLESS_ACTIONS,
@@ -118,7 +118,7 @@ describe('RegionGuardrail (the permissions boundary for people)', () => {
     expect(statements.find((s) => s.Sid === 'DenyUseOfProtectedClassKeys')).toEqual({
       Sid: 'DenyUseOfProtectedClassKeys',
       Effect: 'Deny',
-      Action: [...KEY_DATA_ACTIONS],
+      Action: keyDataActions(),
       Resource: '*',
       Condition: { StringEquals: { 'aws:ResourceTag/data-class': ['C3', 'C2'] } },
     });

@@ -1,4 +1,4 @@
-import { isKnownDataClass } from '../data-classes';
+import { isKnownDataClass } from '../../vocabulary/data-classes';
 import { DATA_STORE_TYPES, KEY_TYPES } from './resource-types';
 import { type Verdict, verdictOf } from './verdict';
 

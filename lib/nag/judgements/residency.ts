@@ -1,4 +1,4 @@
-import { HOME_ONLY_CLASSES } from '../data-classes';
+import { isHomeOnlyClass } from '../../vocabulary/data-classes';
 import { DATA_STORE_TYPES, KEY_TYPES, TABLE_REPLICA_TYPE } from './resource-types';
 import { isTrue } from './values';
 import { type JudgementPolicy, type ResourceProperties, type Verdict, verdictOf } from './verdict';
@@ -34,7 +34,7 @@ export function judgeRestrictedDataStaysHome(facts: PlacementFacts, policy: Judg
   // Tags flow down to every child of a construct (a bucket's replication role too): only stores,
   // keys and replicas hold the data.
   if (![...DATA_STORE_TYPES, ...KEY_TYPES, TABLE_REPLICA_TYPE].includes(facts.type)) return 'NOT_APPLICABLE';
-  if (typeof facts.dataClass !== 'string' || !HOME_ONLY_CLASSES.includes(facts.dataClass)) return 'NOT_APPLICABLE';
+  if (!isHomeOnlyClass(facts.dataClass)) return 'NOT_APPLICABLE';
   const home = policy.homeRegion;
   if (home === undefined) return 'NON_COMPLIANT';
   const multiRegionKey = facts.type === 'AWS::KMS::Key' && isTrue(facts.properties.MultiRegion);

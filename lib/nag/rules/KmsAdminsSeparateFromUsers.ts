@@ -1,6 +1,6 @@
 import { NagRuleCompliance } from '../cdk-nag-core';
 import { render } from '../cfn-view';
-import { KEY_POLICY_TYPES, KMS_ADMIN_ACTIONS, KMS_USAGE_ACTIONS } from '../kms-actions';
+import { KEY_POLICY_TYPES, KMS_ADMIN_ACTIONS, KMS_USAGE_ACTIONS } from '../../vocabulary/kms-duties';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 import { grantsAction, isAllow, isOwnAccountRoot, principalsOf, statementsOf } from '../policy-document';
 

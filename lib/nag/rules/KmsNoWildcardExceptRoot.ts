@@ -1,6 +1,6 @@
 import { NagRuleCompliance } from '../cdk-nag-core';
 import { asArray, render } from '../cfn-view';
-import { KEY_POLICY_TYPES } from '../kms-actions';
+import { KEY_POLICY_TYPES } from '../../vocabulary/kms-duties';
 import { namedAfterFile, type NagRule } from '../nag-rule';
 import { isAllow, isOwnAccountRoot, principalsOf, statementsOf } from '../policy-document';
 

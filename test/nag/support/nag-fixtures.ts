@@ -1,7 +1,7 @@
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CrossBorderChecks, type CrossBorderChecksProps } from '../../../lib/nag/cross-border-checks';
-import { DATA_CLASS_TAG } from '../../../lib/nag/data-classes';
+import { DATA_CLASS_TAG } from '../../../lib/vocabulary/data-classes';
 
 export const HOME = 'cn-north-1';
 export const DESTINATION = 'ap-southeast-1';
