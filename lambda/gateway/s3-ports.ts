@@ -1,11 +1,12 @@
 /**
- * The gateway's ports over S3, the ledger and the headcount table. Every write here is either a
+ * The gateway's ports over S3, the ledger and the headcount table. Raw objects are read as streams
+ * and outputs written as multipart uploads (multipart-output.ts). Every write here is either a
  * harmless rewrite (quarantine record, staged output) or conditional and checked on conflict
  * (the ledger's claim, the release with `If-None-Match`), so a retry after any failure, including a
  * lost response to a write that happened, converges on the same objects.
  */
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { MultipartOutput } from '../shared/multipart-output';
 import type { LedgerStore } from '../shared/ledger-store';
 import { isDeclaredOutput } from '../shared/released-output';
 import type { HeadcountStore } from './headcount-store';
@@ -30,6 +31,14 @@ export function copySourceOf(bucket: string, key: string, versionId?: string): s
   return versionId === undefined ? path : `${path}?versionId=${encodeURIComponent(versionId)}`;
 }
 
+/** The whole object's size: a ranged GET says it after the slash of Content-Range. */
+function objectSize(object: { ContentRange?: string; ContentLength?: number }): number {
+  const total = object.ContentRange === undefined ? undefined : /\/(\d+)$/.exec(object.ContentRange)?.[1];
+  const size = total === undefined ? object.ContentLength : Number(total);
+  if (size === undefined || !Number.isSafeInteger(size)) throw new Error('GetObject answered without the object size');
+  return size;
+}
+
 function isPreconditionFailed(err: unknown): boolean {
   return err instanceof S3ServiceException && (err.name === 'PreconditionFailed' || err.$metadata?.httpStatusCode === 412);
 }
@@ -44,38 +53,15 @@ export interface S3TransferPortsProps {
 export function s3TransferPorts(props: S3TransferPortsProps): TransferPorts {
   const { s3, ledger, headcounts, outboundBucket } = props;
   return {
-    async readBytes(source) {
-      const object = await s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }));
+    async readObject(source, from) {
+      const object = await s3.send(
+        new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId, ...(from === undefined || from === 0 ? {} : { Range: `bytes=${from}-` }) }),
+      );
       if (!object.Body) throw new Error(`s3://${source.bucket}/${source.key} version ${source.versionId} has no body`);
-      return object.Body.transformToByteArray();
+      return { size: objectSize(object), chunks: object.Body as AsyncIterable<Uint8Array> };
     },
-    async putQuarantine({ bucket, key, body, rule }) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: body,
-          Metadata: { rule },
-          ContentType: 'application/json',
-          ChecksumAlgorithm: 'SHA256',
-        }),
-      );
-    },
-    async stageOutput({ key, body }) {
-      const digest = createHash('sha256').update(body, 'utf8').digest();
-      const put = await s3.send(
-        new PutObjectCommand({
-          Bucket: outboundBucket,
-          Key: key,
-          Body: body,
-          ContentType: NDJSON,
-          // S3 refuses the put if the bytes it received do not hash to this.
-          ChecksumAlgorithm: 'SHA256',
-          ChecksumSHA256: digest.toString('base64'),
-        }),
-      );
-      return { key, ...(put.VersionId === undefined ? {} : { versionId: put.VersionId }), sha256: digest.toString('hex'), bytes: Buffer.byteLength(body) };
-    },
+    openQuarantine: ({ bucket, key, rule }) => new MultipartOutput(s3, { bucket, key, contentType: 'application/json', metadata: { rule } }),
+    openStaged: (key) => new MultipartOutput(s3, { bucket: outboundBucket, key, contentType: NDJSON }),
     async declare(body) {
       const { entry, claimedNow } = await ledger.appendOnce({ kind: 'declaration', declaredAt: new Date().toISOString(), ...body });
       return { entry, resumed: !claimedNow };

@@ -1,9 +1,13 @@
 import { exemptionOf, isPurpose } from '../core/assessment/purposes';
 import type { DesensitizePlan } from '../core/desensitize';
+import { countLines, type DesensitizedBatch } from '../core/batch';
+import { recordBatches, runOrdered } from '../core/batch-stream';
 import { declarationDifferences, declarationIdentity, type DeclarationBody, type DeclarationEntry } from '../core/ledger';
 import { desensitizeJsonl, scanJsonl } from '../core/records';
 import { Inventory } from '../core/scan';
 import { suppressBytesForPlans } from '../core/suppression';
+import { addCounts, emptyCounts } from '../core/transforms';
+import type { OutputSink, WrittenObject } from '../shared/multipart-output';
 import { releaseMetadata, type DeclarationRef } from '../shared/released-output';
 import { ruleIsActive } from './environment';
 
@@ -17,23 +21,27 @@ export interface SourceVersion {
 /** What a pre-transfer declaration says about one batch; the ledger adds the time, seq and hashes. */
 export type TransferDeclaration = Omit<DeclarationBody, 'kind' | 'declaredAt'>;
 
-/** An output written where delivery does not act on it, as the store saw it written. */
-export interface StagedOutput {
-  readonly key: string;
-  readonly versionId?: string;
-  /** Lowercase hex SHA-256 of the bytes written. */
-  readonly sha256: string;
-  readonly bytes: number;
+/** An output written where delivery does not act on it, as the store saw it written (hex SHA-256 of the whole object). */
+export type StagedOutput = WrittenObject;
+
+/** A raw object's bytes as a stream, and how large the whole object is. */
+export interface SourceStream {
+  /** Size of the whole object in bytes (not of the range read). */
+  readonly size: number;
+  readonly chunks: AsyncIterable<Uint8Array>;
 }
 
 /** The I/O the transfer needs; the handler supplies SDK-backed implementations (s3-ports.ts), tests supply fakes. */
 export interface TransferPorts {
-  /** Reads exactly this version of a raw object, undecoded: the core decodes strictly (a line that is not UTF-8 is quarantined). */
-  readBytes(source: SourceVersion): Promise<Uint8Array>;
-  /** Writes the quarantine record of a rule's refused lines in the raw bucket (home region; a retry rewrites the same record). */
-  putQuarantine(target: { bucket: string; key: string; body: string; rule: string }): Promise<void>;
-  /** Writes an output under the staging prefix, where nothing delivers it; a retry may write it again. */
-  stageOutput(target: { key: string; body: string }): Promise<StagedOutput>;
+  /**
+   * Reads exactly this version of a raw object as a stream, undecoded (the core decodes each line
+   * strictly: a line that is not UTF-8 is quarantined), from byte `from` to the end when given.
+   */
+  readObject(source: SourceVersion, from?: number): Promise<SourceStream>;
+  /** Streams the quarantine record of a rule's refused lines into the raw bucket (home region; a retry rewrites it). */
+  openQuarantine(target: { bucket: string; key: string; rule: string }): OutputSink;
+  /** Streams an output under the staging prefix, where nothing delivers it; a retry may write it again. */
+  openStaged(key: string): OutputSink;
   /**
    * Records the declaration, or returns the one the ledger already holds for the same transfer (an
    * earlier try of this one, or the live and the backfill path meeting); never a second.
@@ -94,15 +102,13 @@ function subjectPath(plan: DesensitizePlan): string[] | undefined {
   return entry?.[0].split('.');
 }
 
-function subjectTokens(output: string, path: readonly string[]): string[] {
-  const tokens = new Set<string>();
+function addSubjectTokens(output: string, path: readonly string[], into: Set<string>): void {
   for (const line of output.split('\n')) {
     if (line === '') continue;
     let value: unknown = JSON.parse(line);
     for (const name of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
-    if (typeof value === 'string') tokens.add(value);
+    if (typeof value === 'string') into.add(value);
   }
-  return [...tokens];
 }
 
 /**
@@ -116,16 +122,160 @@ export function versionedPath(relativeKey: string, versionId: string): string {
   return `${relativeKey.slice(0, slash + 1)}${version}${relativeKey.slice(slash + 1)}`;
 }
 
+/** Where a rule's output for a raw path goes, below the staging and the outbound prefix. */
+function destinationPathOf(plan: DesensitizePlan, path: string): string {
+  return `${plan.rule.destination.region}/${plan.rule.id}/v${plan.rule.version}/${path}`;
+}
+
+/** Distinct subject tokens held before they are recorded (bounds memory on objects of millions of subjects). */
+const TOKENS_PER_COUNT = 10_000;
+
+/** The work of one rule over a stream of batches: sinks opened when the first byte for them comes. */
+class RuleStream {
+  read = 0;
+  written = 0;
+  quarantined = 0;
+  /** Records withheld by the suppression list (counted in `read`). */
+  suppressed = 0;
+  readonly counts = emptyCounts();
+  private output: OutputSink | undefined;
+  private quarantine: OutputSink | undefined;
+  private readonly tokens = new Set<string>();
+  private readonly subject: string[] | undefined;
+  distinctSubjects: number | undefined;
+
+  constructor(
+    readonly plan: DesensitizePlan,
+    private readonly io: {
+      readonly stagedKey: string;
+      readonly quarantine: { bucket: string; key: string; rule: string; header: Record<string, unknown> };
+      readonly ports: TransferPorts;
+      readonly countSubjects?: (tokens: readonly string[]) => Promise<number>;
+    },
+  ) {
+    // Exempt purposes (e.g. contract necessity) do not count towards the CAC thresholds; an unknown
+    // purpose counts (fail closed).
+    const counted = !isPurpose(plan.rule.purpose) || exemptionOf(plan.rule.purpose) === null;
+    this.subject = counted && io.countSubjects !== undefined ? subjectPath(plan) : undefined;
+  }
+
+  get ruleName(): string {
+    return `${this.plan.rule.id}@${this.plan.rule.version}`;
+  }
+
+  async add(batch: DesensitizedBatch, linesBefore: number, suppressed: number): Promise<void> {
+    this.read += batch.read + suppressed;
+    this.suppressed += suppressed;
+    this.written += batch.written;
+    addCounts(this.counts, batch.counts);
+    if (batch.quarantine.length > 0) {
+      if (this.quarantine === undefined) {
+        this.quarantine = this.io.ports.openQuarantine(this.io.quarantine);
+        await this.quarantine.write(`${JSON.stringify(this.io.quarantine.header).slice(0, -1)},"entries":[`);
+      }
+      let lines = '';
+      for (const entry of batch.quarantine) {
+        lines += `${this.quarantined === 0 ? '' : ','}${JSON.stringify({ ...entry, line: linesBefore + entry.line })}`;
+        this.quarantined++;
+      }
+      await this.quarantine.write(lines);
+    }
+    if (batch.written > 0) {
+      this.output ??= this.io.ports.openStaged(this.io.stagedKey);
+      await this.output.write(batch.output);
+      if (this.subject !== undefined) {
+        addSubjectTokens(batch.output, this.subject, this.tokens);
+        if (this.tokens.size >= TOKENS_PER_COUNT) await this.flushTokens();
+      }
+    }
+  }
+
+  private async flushTokens(): Promise<void> {
+    if (this.io.countSubjects === undefined) return;
+    const tokens = [...this.tokens];
+    this.tokens.clear();
+    this.distinctSubjects = await this.io.countSubjects(tokens);
+  }
+
+  /**
+   * Completes the quarantine record, then the staged output, then records the last subjects: all
+   * before anything is declared (a count never trails a transfer). Undefined when nothing was written.
+   */
+  async finish(): Promise<StagedOutput | undefined> {
+    if (this.quarantine !== undefined) {
+      await this.quarantine.write(']}');
+      await this.quarantine.complete();
+    }
+    if (this.output === undefined) return undefined;
+    const staged = await this.output.complete();
+    if (this.subject !== undefined) await this.flushTokens();
+    return staged;
+  }
+
+  /** Makes sure nothing half-written is left as an object (after a failure, or when the work is split). */
+  async abort(): Promise<void> {
+    await Promise.allSettled([this.output?.abort(), this.quarantine?.abort()]);
+  }
+}
+
+/** Per-category record counts of an inventory, as the declaration records them. */
+function categoriesOf(inventory: Inventory): Record<string, number> {
+  const categories: Record<string, number> = {};
+  for (const field of inventory.report().fields) {
+    for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
+  }
+  return categories;
+}
+
+/** Batches through the shared pipeline: two in flight (one desensitized while the other is written). */
+const IN_FLIGHT = 2;
+
+/**
+ * Streams record batches through every rule: the suppression filter once per batch before any rule
+ * sees it, the inventory (what the declaration says was in the object), then each rule's
+ * desensitizer into that rule's sinks. Shares the pipeline with the CLI (lambda/core/batch-stream.ts).
+ * `checkpoint` is called between batches (the time budget); it throws to stop.
+ */
+export async function streamRules(
+  batches: AsyncIterable<Uint8Array>,
+  rules: readonly RuleStream[],
+  options: { readonly suppressionTokens?: readonly string[]; readonly inventory: Inventory; readonly checkpoint?: () => void },
+): Promise<void> {
+  const plans = rules.map((r) => r.plan);
+  let linesBefore = 0;
+  await runOrdered({
+    batches,
+    inFlight: IN_FLIGHT,
+    run: async (raw) => {
+      const { bytes, suppressed } = suppressBytesForPlans(raw, plans, options.suppressionTokens);
+      scanJsonl(bytes, options.inventory, MID_INPUT);
+      return { suppressed, lines: countLines(bytes), results: plans.map((plan) => desensitizeJsonl(bytes, plan, MID_INPUT)) };
+    },
+    onOutcome: async ({ suppressed, lines, results }) => {
+      for (const [i, rule] of rules.entries()) await rule.add(results[i] as DesensitizedBatch, linesBefore, suppressed);
+      linesBefore += lines;
+      options.checkpoint?.();
+    },
+  });
+}
+
+/** The reader of the stream skips the byte order mark itself: no batch is the start of the input. */
+const MID_INPUT = { startOfInput: false } as const;
+
 /**
  * Transfers one raw object version under every active rule. Per rule, in this order, so that a
  * crash at any point resumes to the same end state (docs/ledger.md walks through each point):
- *   1. desensitize (pure, deterministic: a retry computes the same output);
- *   2. record quarantined lines by reference (never a copy: the raw object stays the only copy, and
- *      a card security code must never be copied anywhere);
- *   3. stage the output where delivery does not act on it, learning its SHA-256 and size;
- *   4. count distinct subjects for non-exempt purposes (before anything leaves: a count never trails);
- *   5. declare, or find the declaration of the same transfer and check it declares these bytes;
- *   6. release the staged output under its outbound key (write-once), which delivery acts on.
+ *   1. desensitize the object as a stream of record batches (pure, deterministic: a retry computes
+ *      the same output), writing as it goes:
+ *      - quarantined lines by reference (line and reason, never a copy: the raw object stays the
+ *        only copy, and a card security code must never be copied anywhere), streamed to the raw bucket;
+ *      - the output, streamed as a multipart upload under the staging prefix, where delivery does
+ *        not act on it, its whole-object SHA-256 computed as it goes;
+ *      - distinct subjects for non-exempt purposes, counted in bounded sets as they come;
+ *   2. complete the quarantine record and the staged output (an upload that does not complete leaves
+ *      no object), and record the last subjects (before anything leaves: a count never trails);
+ *   3. declare, or find the declaration of the same transfer and check it declares these bytes;
+ *   4. release the staged output under its outbound key (write-once), which delivery acts on.
  */
 export async function transferObject(
   source: SourceVersion,
@@ -145,60 +295,50 @@ export async function transferObject(
 
   // Subjects on the suppression list are withheld before any rule sees the batch (fail closed: a
   // list that cannot be read fails the transfer).
-  const { bytes, suppressed } = suppressBytesForPlans(await ports.readBytes(source), active, await ports.suppressionTokens?.());
-  const inventory = new Inventory();
-  scanJsonl(bytes, inventory);
-  const categories: Record<string, number> = {};
-  for (const field of inventory.report().fields) {
-    for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
-  }
+  const suppressionTokens = await ports.suppressionTokens?.();
   const path = versionedPath(source.key.slice(settings.rawPrefix.length), source.versionId);
-
-  for (const plan of active) {
+  const rules = active.map((plan) => {
     const { rule } = plan;
     const ruleName = `${rule.id}@${rule.version}`;
-    const batch = desensitizeJsonl(bytes, plan);
-    const quarantined = batch.quarantine.length;
-    if (quarantined > 0) {
-      await ports.putQuarantine({
-        bucket: source.bucket,
-        key: `${settings.quarantinePrefix}${rule.id}/v${rule.version}/${path}.json`,
-        body: JSON.stringify({ source, rule: ruleName, entries: batch.quarantine }),
-        rule: ruleName,
-      });
-    }
-    const base = { rule: ruleName, read: batch.read + suppressed, written: batch.written, quarantined, suppressed, safetyNetRedactions: batch.counts.safetyNetRedactions };
-    if (batch.written === 0) {
+    return new RuleStream(plan, {
+      stagedKey: `${settings.stagingPrefix}${destinationPathOf(plan, path)}`,
+      quarantine: { bucket: source.bucket, key: `${settings.quarantinePrefix}${rule.id}/v${rule.version}/${path}.json`, rule: ruleName, header: { source, rule: ruleName } },
+      ports,
+      countSubjects: (tokens) => ports.countSubjects({ exporter: settings.exporter, year: now.getUTCFullYear(), kind: 'sensitive', tokens }),
+    });
+  });
+  const inventory = new Inventory();
+  const object = await ports.readObject(source);
+  const staged: (StagedOutput | undefined)[] = [];
+  try {
+    await streamRules(recordBatches(object.chunks, 'jsonl'), rules, { ...(suppressionTokens ? { suppressionTokens } : {}), inventory });
+    for (const rule of rules) staged.push(await rule.finish());
+  } catch (err) {
+    await Promise.all(rules.map((rule) => rule.abort()));
+    throw err;
+  }
+  const categories = categoriesOf(inventory);
+
+  for (const [i, stream] of rules.entries()) {
+    const { plan } = stream;
+    const { rule } = plan;
+    const ruleName = stream.ruleName;
+    const { suppressed } = stream;
+    const base = { rule: ruleName, read: stream.read, written: stream.written, quarantined: stream.quarantined, suppressed, safetyNetRedactions: stream.counts.safetyNetRedactions };
+    const output = staged[i];
+    if (output === undefined) {
       outcomes.push({ ...base, status: 'nothing_to_send' });
       continue;
     }
-    const destinationPath = `${rule.destination.region}/${rule.id}/v${rule.version}/${path}`;
-    const outputKey = `${settings.outboundPrefix}${destinationPath}`;
-    const staged = await ports.stageOutput({ key: `${settings.stagingPrefix}${destinationPath}`, body: batch.output });
-
-    let distinctSubjects: number | undefined;
-    const subject = subjectPath(plan);
-    // Exempt purposes (e.g. contract necessity) do not count towards the CAC thresholds; an unknown
-    // purpose counts (fail closed).
-    const counted = !isPurpose(rule.purpose) || exemptionOf(rule.purpose) === null;
-    if (subject && counted) {
-      distinctSubjects = await ports.countSubjects({
-        exporter: settings.exporter,
-        year: now.getUTCFullYear(),
-        // Payment records carry financial accounts: sensitive personal information (PIPL Art. 28).
-        kind: 'sensitive',
-        tokens: subjectTokens(batch.output, subject),
-      });
-    }
-
+    const outputKey = `${settings.outboundPrefix}${destinationPathOf(plan, path)}`;
     const body: TransferDeclaration = {
       rule: { id: rule.id, version: String(rule.version), purpose: rule.purpose, legalBasis: rule.legalBasis },
       destination: rule.destination,
       source,
-      output: { bucket: settings.outboundBucket, key: outputKey, sha256: staged.sha256, bytes: staged.bytes, records: batch.written },
-      counts: { in: batch.read + suppressed, out: batch.written, quarantined, ...(suppressed > 0 ? { suppressed } : {}) },
+      output: { bucket: settings.outboundBucket, key: outputKey, sha256: output.sha256, bytes: output.bytes, records: stream.written },
+      counts: { in: stream.read, out: stream.written, quarantined: stream.quarantined, ...(suppressed > 0 ? { suppressed } : {}) },
       categories,
-      safetyNetRedactions: batch.counts.safetyNetRedactions,
+      safetyNetRedactions: stream.counts.safetyNetRedactions,
       idempotencyKey: declarationIdentity(source, rule),
     };
     const { entry: declaration, resumed } = await ports.declare(body);
@@ -206,10 +346,10 @@ export async function transferObject(
     if (differing.length > 0) throw new DeclarationConflictError(body.idempotencyKey, declaration.seq, differing);
 
     await ports.releaseOutput({
-      staged,
+      staged: output,
       key: outputKey,
-      metadata: releaseMetadata(ruleName, declaration, staged.sha256),
-      declaration: { seq: declaration.seq, hash: declaration.hash, sha256: staged.sha256 },
+      metadata: releaseMetadata(ruleName, declaration, output.sha256),
+      declaration: { seq: declaration.seq, hash: declaration.hash, sha256: output.sha256 },
     });
     // No undefined fields: outcomes are stored as idempotency records, and DynamoDB cannot hold undefined.
     outcomes.push({
@@ -218,7 +358,7 @@ export async function transferObject(
       outputKey,
       declarationSeq: declaration.seq,
       resumed,
-      ...(distinctSubjects === undefined ? {} : { distinctSubjects }),
+      ...(stream.distinctSubjects === undefined ? {} : { distinctSubjects: stream.distinctSubjects }),
     });
   }
   return outcomes;

@@ -3,11 +3,10 @@
  * to the caller with the line number its batch starts after. Keeps at most two batches per worker
  * in flight, which bounds memory whatever the file size.
  */
+import { runOrdered } from '../../lambda/core/batch-stream';
 import { batchExecutor, type BatchExecutor } from './batch-executor';
 import type { BatchOutcome, BatchTask } from './batch-task';
 import type { RecordSource } from './record-chunks';
-
-type Settled = { readonly ok: true; readonly outcome: BatchOutcome } | { readonly ok: false; readonly error: unknown };
 
 export interface PipelineOptions {
   readonly source: RecordSource;
@@ -26,25 +25,19 @@ function linesOf(outcome: BatchOutcome): number {
 export async function runPipeline(options: PipelineOptions): Promise<ReturnType<BatchExecutor['inventories']>> {
   const { source, task, workers, onOutcome, onProgress } = options;
   const executor = batchExecutor(task, workers);
-  const inFlight: Promise<Settled>[] = [];
-  const limit = Math.max(2, workers * 2);
   let linesBefore = source.headerLines;
-
-  const settleOldest = async (): Promise<void> => {
-    const settled = await (inFlight.shift() as Promise<Settled>);
-    if (!settled.ok) throw settled.error;
-    await onOutcome(settled.outcome, linesBefore);
-    linesBefore += linesOf(settled.outcome);
-    onProgress?.(source.bytesRead());
-  };
-
   try {
-    for await (const bytes of source.batches) {
-      // A handler is attached at once, so a failing batch is never an unhandled rejection while older ones settle.
-      inFlight.push(executor.run(bytes).then((outcome): Settled => ({ ok: true, outcome }), (error: unknown): Settled => ({ ok: false, error })));
-      while (inFlight.length >= limit) await settleOldest();
-    }
-    while (inFlight.length > 0) await settleOldest();
+    // The streaming loop the gateway runs too (lambda/core/batch-stream.ts), with worker threads under it.
+    await runOrdered({
+      batches: source.batches,
+      run: (bytes) => executor.run(bytes),
+      inFlight: Math.max(2, workers * 2),
+      onOutcome: async (outcome) => {
+        await onOutcome(outcome, linesBefore);
+        linesBefore += linesOf(outcome);
+        onProgress?.(source.bytesRead());
+      },
+    });
     return await executor.inventories();
   } finally {
     await executor.close();

@@ -11,54 +11,11 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import {
-  csvDecidedEnd,
-  csvFields,
-  csvLayout,
-  CsvHeaderError,
-  CsvScanner,
-  MAX_RECORD_BYTES,
-  type CsvLayout,
-  type RecordFormat,
-} from '../../lambda/core';
+import { csvFields, csvLayout, CsvHeaderError, CsvScanner, type CsvLayout, type RecordFormat } from '../../lambda/core';
+import { BATCH_BYTES, LongLineCutter, recordBatches } from '../../lambda/core/batch-stream';
 import { CliError } from './io';
 
-export const BATCH_BYTES = 1 << 20;
-const LF = 10;
-
-/** Cuts every physical line to at most `limit + 1` bytes, across chunks. */
-export class LongLineCutter {
-  /** Bytes of the current line seen so far (in earlier chunks). */
-  private lineBytes = 0;
-
-  constructor(private readonly limit = MAX_RECORD_BYTES) {}
-
-  cut(chunk: Buffer): Buffer {
-    const keep = this.limit + 1;
-    let parts: Buffer[] | undefined;
-    let copiedUpTo = 0;
-    let lineBytes = this.lineBytes;
-    for (let pos = 0; pos < chunk.length; ) {
-      const newline = chunk.indexOf(LF, pos);
-      const end = newline === -1 ? chunk.length : newline;
-      if (lineBytes + (end - pos) > keep) {
-        // This line goes past the limit within [pos, end): pass on only its first `keep` bytes.
-        parts ??= [];
-        const passUntil = pos + Math.max(0, keep - lineBytes);
-        parts.push(chunk.subarray(copiedUpTo, passUntil));
-        copiedUpTo = end;
-      }
-      lineBytes += end - pos;
-      if (newline === -1) break;
-      lineBytes = 0;
-      pos = newline + 1;
-    }
-    this.lineBytes = lineBytes;
-    if (parts === undefined) return chunk;
-    parts.push(chunk.subarray(copiedUpTo));
-    return Buffer.concat(parts);
-  }
-}
+export { BATCH_BYTES, LongLineCutter };
 
 export interface RecordSource {
   /** The CSV header fields (undefined for JSON Lines, or for an empty CSV file). */
@@ -72,35 +29,9 @@ export interface RecordSource {
   close(): Promise<void>;
 }
 
-function startsWithBom(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-}
-
-/** Where the bytes can be cut so that every record before the cut is complete (0: nowhere yet). */
-function recordsEnd(bytes: Buffer, format: RecordFormat): number {
-  return format === 'csv' ? csvDecidedEnd(bytes) : bytes.lastIndexOf(LF) + 1;
-}
-
-/** Record-aligned batches of a file; each batch is a fresh copy its consumer may transfer. */
-async function* recordBatches(path: string, format: RecordFormat, batchBytes: number, progress: { bytes: number }): AsyncGenerator<Uint8Array> {
-  const cutter = new LongLineCutter();
-  let pending: Buffer = Buffer.alloc(0);
-  let firstChunk = true;
-  for await (const read of createReadStream(path, { highWaterMark: batchBytes })) {
-    let chunk = read as Buffer;
-    progress.bytes += chunk.length;
-    if (firstChunk && startsWithBom(chunk)) chunk = chunk.subarray(3);
-    firstChunk = false;
-    const bytes = pending.length === 0 ? cutter.cut(chunk) : Buffer.concat([pending, cutter.cut(chunk)]);
-    const end = recordsEnd(bytes, format);
-    if (end === 0) {
-      pending = bytes;
-      continue;
-    }
-    yield new Uint8Array(bytes.subarray(0, end));
-    pending = Buffer.from(bytes.subarray(end));
-  }
-  if (pending.length > 0) yield new Uint8Array(pending);
+/** Record-aligned batches of a file, through the pipeline the gateway shares (lambda/core/batch-stream.ts). */
+function fileBatches(path: string, format: RecordFormat, batchBytes: number, progress: { bytes: number }): AsyncGenerator<Uint8Array> {
+  return recordBatches(createReadStream(path, { highWaterMark: batchBytes }), format, { batchBytes, onChunk: (bytes) => (progress.bytes += bytes) });
 }
 
 /** The header record of a CSV file's first batch: its fields and where it ends. */
@@ -117,7 +48,7 @@ function csvHeader(path: string, bytes: Uint8Array): { fields: string[]; end: nu
 /** Opens `path` for batch reading; for CSV, reads and parses the header first. */
 export async function openRecordSource(path: string, format: RecordFormat, batchBytes = BATCH_BYTES): Promise<RecordSource> {
   const progress = { bytes: 0 };
-  const batches = recordBatches(path, format, batchBytes, progress);
+  const batches = fileBatches(path, format, batchBytes, progress);
   const bytesRead = (): number => progress.bytes;
   const close = async (): Promise<void> => {
     await batches.return(undefined);

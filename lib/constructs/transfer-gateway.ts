@@ -107,7 +107,9 @@ export class TransferGateway extends Construct {
     });
     // Every try of the gateway stages its output again before releasing it, so a staged copy is
     // needed for minutes only; a day bounds how long a desensitized copy outside outbound/ lives.
-    this.outbound.bucket.addLifecycleRule({ id: 'expire-staged-outputs', prefix: STAGING_PREFIX, expiration: Duration.days(1) });
+    // Outputs are multipart uploads: one a crash left open (never an object) is aborted a day later.
+    this.outbound.bucket.addLifecycleRule({ id: 'expire-staged-outputs', prefix: STAGING_PREFIX, expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) });
+    props.rawStore.bucket.addLifecycleRule({ id: 'abort-open-quarantine-uploads', prefix: QUARANTINE_PREFIX, abortIncompleteMultipartUploadAfter: Duration.days(1) });
 
     this.ledger = new DeclarationLedger(this, 'Ledger', {
       encryptionKey: props.keys.auditKey,
@@ -176,6 +178,14 @@ export class TransferGateway extends Construct {
     this.outbound.grantRead(role, STAGING_PREFIX);
     this.outbound.grantWrite(role, OUTBOUND_PREFIX);
     this.outbound.grantRead(role, OUTBOUND_PREFIX);
+    // Outputs and quarantine records are multipart uploads (s3:PutObject covers creating, sending and
+    // completing them); a failed try aborts its own.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:AbortMultipartUpload'],
+        resources: [this.outbound.bucket.arnForObjects(`${STAGING_PREFIX}*`), props.rawStore.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+      }),
+    );
     this.ledger.grantAppend(role);
     this.idempotencyTable.grantReadWrite(role);
     this.headcountTable.grantReadWrite(role);

@@ -3,7 +3,9 @@
  * `If-None-Match: *` on PutObject and CopyObject (412 when the key has a current version), checksums
  * verified on put and returned with `ChecksumMode`, metadata, copies of a given version, listings,
  * replication status, and the ledger's write-once prefix (Object Lock COMPLIANCE plus the bucket
- * policy that denies a put without `If-None-Match`: no overwrite, no delete).
+ * policy that denies a put without `If-None-Match`: no overwrite, no delete), multipart uploads
+ * (parts checked against their SHA-256, every part but the last at least 5 MiB, UploadPartCopy of a
+ * byte range, a completed object's checksum the hash of part hashes as S3 makes it) and ranged GETs.
  */
 import { NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
@@ -47,9 +49,23 @@ const sha256Base64 = (bytes: Buffer): string => createHash('sha256').update(byte
 
 type Input = Record<string, unknown>;
 
+/** S3's smallest part, the last apart. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+
+interface Upload {
+  readonly bucket: string;
+  readonly key: string;
+  readonly metadata: Record<string, string>;
+  readonly contentType?: string;
+  readonly parts: Map<number, { body: Buffer; etag: string; checksum: string }>;
+}
+
 export class FakeS3 {
   private readonly buckets = new Map<string, Bucket>();
   private versionCounter = 0;
+  private uploadCounter = 0;
+  /** Multipart uploads begun and neither completed nor aborted (what a crash leaves for the lifecycle rule). */
+  public readonly uploads = new Map<string, Upload>();
   /** Called after every object creation (the world turns them into S3 events). */
   public onCreated: (created: Created) => void = () => undefined;
 
@@ -94,6 +110,16 @@ export class FakeS3 {
         return this.listObjects(input);
       case 'DeleteObjectCommand':
         return this.deleteObject(input);
+      case 'CreateMultipartUploadCommand':
+        return this.createUpload(input);
+      case 'UploadPartCommand':
+        return this.uploadPart(input);
+      case 'UploadPartCopyCommand':
+        return this.uploadPartCopy(input);
+      case 'CompleteMultipartUploadCommand':
+        return this.completeUpload(input);
+      case 'AbortMultipartUploadCommand':
+        return this.abortUpload(input);
       default:
         throw new Error(`fake S3: ${command} is not modelled`);
     }
@@ -105,7 +131,7 @@ export class FakeS3 {
     return bucket;
   }
 
-  private store(bucketName: string, key: string, body: Buffer, metadata: Record<string, string>, contentType: string | undefined): S3Version {
+  private store(bucketName: string, key: string, body: Buffer, metadata: Record<string, string>, contentType: string | undefined, checksum?: string): S3Version {
     const bucket = this.bucket(bucketName);
     this.versionCounter += 1;
     const version: S3Version = {
@@ -113,7 +139,7 @@ export class FakeS3 {
       body,
       metadata: { ...metadata },
       ...(contentType === undefined ? {} : { contentType }),
-      checksumSha256: sha256Base64(body),
+      checksumSha256: checksum ?? sha256Base64(body),
       etag: `"${createHash('md5').update(body).digest('hex')}"`,
       lastModified: new Date(),
     };
@@ -170,7 +196,105 @@ export class FakeS3 {
 
   private getObject(input: Input): unknown {
     const version = this.find(input, () => new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' }));
-    return { ...this.described(version, input), Body: s3Body(version.body.toString('utf8')) };
+    if (input.Range === undefined) return { ...this.described(version, input), Body: s3Body(version.body) };
+    const { start, end } = this.range(String(input.Range), version.body.length);
+    return {
+      ...this.described(version, input),
+      ContentLength: end - start,
+      ContentRange: `bytes ${start}-${end - 1}/${version.body.length}`,
+      Body: s3Body(version.body.subarray(start, end)),
+      $metadata: { httpStatusCode: 206 },
+    };
+  }
+
+  /** `bytes=a-b` (inclusive) or `bytes=a-` as [start, end). */
+  private range(header: string, size: number): { start: number; end: number } {
+    const match = /^bytes=(\d+)-(\d*)$/.exec(header);
+    if (match === null) throw new Error(`fake S3: range ${header} is not modelled`);
+    const start = Number(match[1]);
+    const end = match[2] === '' ? size : Math.min(size, Number(match[2]) + 1);
+    if (start >= size || end <= start) throw s3Error('InvalidRange', 416, 'The requested range is not satisfiable');
+    return { start, end };
+  }
+
+  private upload(input: Input): Upload {
+    const upload = this.uploads.get(String(input.UploadId));
+    if (upload === undefined || upload.bucket !== input.Bucket || upload.key !== input.Key) throw s3Error('NoSuchUpload', 404, 'The specified upload does not exist.');
+    return upload;
+  }
+
+  private createUpload(input: Input): unknown {
+    this.bucket(String(input.Bucket));
+    if (input.ChecksumAlgorithm !== 'SHA256') throw new Error('fake S3: only SHA-256 multipart uploads are modelled');
+    this.uploadCounter += 1;
+    const id = `upload${String(this.uploadCounter).padStart(6, '0')}`;
+    this.uploads.set(id, {
+      bucket: String(input.Bucket),
+      key: String(input.Key),
+      metadata: { ...((input.Metadata as Record<string, string> | undefined) ?? {}) },
+      ...(input.ContentType === undefined ? {} : { contentType: String(input.ContentType) }),
+      parts: new Map(),
+    });
+    return { UploadId: id, Bucket: input.Bucket, Key: input.Key, $metadata: { httpStatusCode: 200 } };
+  }
+
+  private addPart(upload: Upload, number: unknown, body: Buffer): { ETag: string; ChecksumSHA256: string } {
+    const partNumber = Number(number);
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000) throw s3Error('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000');
+    const part = { body, etag: `"${createHash('md5').update(body).digest('hex')}"`, checksum: sha256Base64(body) };
+    upload.parts.set(partNumber, part);
+    return { ETag: part.etag, ChecksumSHA256: part.checksum };
+  }
+
+  private uploadPart(input: Input): unknown {
+    const upload = this.upload(input);
+    const body = bytesOf(input.Body);
+    if (input.ChecksumSHA256 !== undefined && input.ChecksumSHA256 !== sha256Base64(body)) {
+      throw s3Error('BadDigest', 400, 'The SHA256 you specified did not match the calculated checksum.');
+    }
+    return { ...this.addPart(upload, input.PartNumber, body), $metadata: { httpStatusCode: 200 } };
+  }
+
+  private uploadPartCopy(input: Input): unknown {
+    const upload = this.upload(input);
+    const from = this.copySource(String(input.CopySource));
+    const { start, end } = input.CopySourceRange === undefined ? { start: 0, end: from.body.length } : this.range(String(input.CopySourceRange), from.body.length);
+    const part = this.addPart(upload, input.PartNumber, from.body.subarray(start, end));
+    return { CopyPartResult: part, $metadata: { httpStatusCode: 200 } };
+  }
+
+  private completeUpload(input: Input): unknown {
+    const upload = this.upload(input);
+    const listed = ((input.MultipartUpload as { Parts?: Array<{ PartNumber?: number; ETag?: string }> } | undefined)?.Parts ?? []);
+    if (listed.length === 0) throw s3Error('MalformedXML', 400, 'You must specify at least one part');
+    const parts = listed.map((entry, i) => {
+      const part = upload.parts.get(Number(entry.PartNumber));
+      if (part === undefined || part.etag !== entry.ETag) throw s3Error('InvalidPart', 400, 'One or more of the specified parts could not be found.');
+      if (i > 0 && Number(entry.PartNumber) <= Number(listed[i - 1]?.PartNumber)) throw s3Error('InvalidPartOrder', 400, 'The list of parts was not in ascending order.');
+      if (i < listed.length - 1 && part.body.length < MIN_PART_BYTES) throw s3Error('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.');
+      return part;
+    });
+    this.admitWrite(upload.bucket, upload.key, input.IfNoneMatch);
+    const body = Buffer.concat(parts.map((p) => p.body));
+    // What S3 keeps for a multipart object: the hash of the part hashes, with the part count.
+    const composite = `${createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p.checksum, 'base64')))).digest('base64')}-${parts.length}`;
+    this.uploads.delete(String(input.UploadId));
+    const version = this.store(upload.bucket, upload.key, body, upload.metadata, upload.contentType, composite);
+    return { VersionId: version.versionId, ETag: version.etag, ChecksumSHA256: composite, Bucket: upload.bucket, Key: upload.key, $metadata: { httpStatusCode: 200 } };
+  }
+
+  private abortUpload(input: Input): unknown {
+    this.upload(input);
+    this.uploads.delete(String(input.UploadId));
+    return { $metadata: { httpStatusCode: 204 } };
+  }
+
+  private copySource(source: string): S3Version {
+    const match = /^([^/]+)\/([^?]+)(?:\?versionId=(.+))?$/.exec(source);
+    if (match === null) throw s3Error('InvalidArgument', 400, `bad x-amz-copy-source ${source}`);
+    const sourceKey = (match[2] as string).split('/').map(decodeURIComponent).join('/');
+    const versionId = match[3] === undefined ? undefined : decodeURIComponent(match[3]);
+    return this.find({ Bucket: match[1], Key: sourceKey, VersionId: versionId }, () => new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' }));
   }
 
   private headObject(input: Input): unknown {
@@ -178,12 +302,7 @@ export class FakeS3 {
   }
 
   private copyObject(input: Input): unknown {
-    const source = String(input.CopySource);
-    const match = /^([^/]+)\/([^?]+)(?:\?versionId=(.+))?$/.exec(source);
-    if (match === null) throw s3Error('InvalidArgument', 400, `bad x-amz-copy-source ${source}`);
-    const sourceKey = (match[2] as string).split('/').map(decodeURIComponent).join('/');
-    const versionId = match[3] === undefined ? undefined : decodeURIComponent(match[3]);
-    const from = this.find({ Bucket: match[1], Key: sourceKey, VersionId: versionId }, () => new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' }));
+    const from = this.copySource(String(input.CopySource));
     const bucket = String(input.Bucket);
     const key = String(input.Key);
     this.admitWrite(bucket, key, input.IfNoneMatch);

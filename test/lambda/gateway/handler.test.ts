@@ -50,7 +50,7 @@ beforeEach(() => {
   dynamodb.reset();
   jest.useFakeTimers({ now: new Date('2026-06-01T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'queueMicrotask'] });
   kms.on(GenerateMacCommand).resolves({ Mac: randomBytes(32) });
-  s3.on(GetObjectCommand).resolves({ Body: s3Body(RAW), VersionId: 'v1' });
+  s3.on(GetObjectCommand).resolves({ Body: s3Body(RAW), VersionId: 'v1', ContentLength: Buffer.byteLength(RAW) });
   s3.on(PutObjectCommand).resolves({ VersionId: 'staged-v' });
   s3.on(CopyObjectCommand).resolves({});
   dynamodb.on(GetItemCommand).resolves({}); // empty ledger: this is the genesis entry
@@ -77,7 +77,7 @@ describe('gateway handler', () => {
     const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     const staged = puts.find((p) => p.Bucket === 'outbound')!;
     expect(staged).toMatchObject({ Key: 'staging/ap-southeast-1/sg-settlement/v1/source=pos/date=2026-06-01/version=v1/batch-1.jsonl', ChecksumAlgorithm: 'SHA256' });
-    expect(staged.Body as string).not.toMatch(/11010519491231002X|13800138000|13912345678|6222021234567890123|张三/);
+    expect(String(staged.Body)).not.toMatch(/11010519491231002X|13800138000|13912345678|6222021234567890123|张三/);
 
     const declaration = JSON.parse(puts.find((p) => p.Bucket === 'ledger')!.Body as string);
     expect(declaration).toMatchObject({

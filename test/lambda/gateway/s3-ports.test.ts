@@ -1,9 +1,10 @@
-import { CopyObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { copySourceOf, OutputConflictError, s3TransferPorts } from '../../../lambda/gateway/s3-ports';
 import type { HeadcountStore } from '../../../lambda/gateway/headcount-store';
 import type { LedgerStore } from '../../../lambda/shared/ledger-store';
+import { s3Body } from '../../support/s3-body';
 import { releaseMetadata } from '../../../lambda/shared/released-output';
 
 const s3 = mockClient(S3Client);
@@ -22,15 +23,28 @@ const release = () => ports().releaseOutput({ staged: STAGED, key: KEY, metadata
 beforeEach(() => s3.reset());
 
 describe('s3TransferPorts', () => {
-  test('stages with a SHA-256 S3 verifies, and reports the hash and size it wrote', async () => {
+  test('stages a small output in one put with a SHA-256 S3 verifies, and reports the hash and size it wrote', async () => {
     s3.on(PutObjectCommand).resolves({ VersionId: 'sv1' });
-    await expect(ports().stageOutput({ key: STAGED.key, body: BODY })).resolves.toEqual(STAGED);
+    const sink = ports().openStaged(STAGED.key);
+    await sink.write(BODY.slice(0, 5));
+    await sink.write(BODY.slice(5));
+    await expect(sink.complete()).resolves.toEqual(STAGED);
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
       Bucket: 'outbound',
       Key: STAGED.key,
       ChecksumAlgorithm: 'SHA256',
       ChecksumSHA256: Buffer.from(SHA, 'hex').toString('base64'),
     });
+  });
+
+  test('reads the raw version as a stream, from a byte offset with a ranged GET, and learns the whole size', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: s3Body(BODY), ContentRange: `bytes 3-${BODY.length - 1}/${BODY.length + 3}`, ContentLength: BODY.length - 3 });
+    const read = await ports().readObject({ bucket: 'raw', key: 'raw/a.jsonl', versionId: 'v9' }, 3);
+    expect(read.size).toBe(BODY.length + 3);
+    const chunks: Buffer[] = [];
+    for await (const chunk of read.chunks) chunks.push(Buffer.from(chunk));
+    expect(Buffer.concat(chunks).toString()).toBe(BODY);
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'raw', Key: 'raw/a.jsonl', VersionId: 'v9', Range: 'bytes=3-' });
   });
 
   test('declares once through the ledger and says whether it found an earlier declaration', async () => {

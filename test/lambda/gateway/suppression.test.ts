@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { compileTransferRule } from '../../../lambda/core/desensitize';
 import { tokenize } from '../../../lambda/core/tokens';
-import { createHash } from 'node:crypto';
 import { type TransferDeclaration, type TransferPorts, transferObject } from '../../../lambda/gateway/transfer-object';
+import { memorySink, sourceStream } from './support/memory-sink';
 import { IN_FORCE, KEY, ruleWith } from '../core/support';
 import { cardToken, mobileSpelling, mobileToken, recordLine, subject, type Subject } from '../core/suppression-support';
 
@@ -23,12 +23,9 @@ function ports(text: string, tokens: readonly string[]) {
   const counted: string[] = [];
   const staged = new Map<string, string>();
   const p: TransferPorts = {
-    readBytes: async () => Buffer.from(text),
-    putQuarantine: async ({ key, body }) => void puts.push({ key, body }),
-    stageOutput: async ({ key, body }) => {
-      staged.set(key, body);
-      return { key, sha256: createHash('sha256').update(body).digest('hex'), bytes: Buffer.byteLength(body) };
-    },
+    readObject: async () => sourceStream(text),
+    openQuarantine: ({ key }) => memorySink(key, (body) => void puts.push({ key, body })),
+    openStaged: (key) => memorySink(key, (body) => void staged.set(key, body)),
     declare: async (body) => {
       declarations.push(body);
       const entry = { ...body, kind: 'declaration' as const, declaredAt: '2026-06-01T12:00:00.000Z', seq: declarations.length, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) };

@@ -12,6 +12,7 @@ import {
   transferObject,
   versionedPath,
 } from '../../../lambda/gateway/transfer-object';
+import { memorySink, sourceStream } from './support/memory-sink';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const KEY = tokenKeyFromBytes(randomBytes(32));
@@ -51,16 +52,21 @@ function fakePorts(recorded?: (body: TransferDeclaration) => DeclarationEntry) {
   const declarations: TransferDeclaration[] = [];
   const releases: Array<{ staged: StagedOutput; key: string; metadata: Record<string, string> }> = [];
   const ports: TransferPorts = {
-    readBytes: async () => Buffer.from(TEXT),
-    putQuarantine: async (target) => {
-      order.push('quarantine');
-      quarantines.push(target);
-    },
-    stageOutput: async ({ key, body }) => {
-      order.push('stage');
-      staged.push({ key, body });
-      return { key, versionId: 'staged-1', sha256: sha256(body), bytes: Buffer.byteLength(body) };
-    },
+    readObject: async () => sourceStream(TEXT),
+    openQuarantine: ({ bucket, key }) =>
+      memorySink(key, (body) => {
+        order.push('quarantine');
+        quarantines.push({ bucket, key, body });
+      }),
+    openStaged: (key) =>
+      memorySink(
+        key,
+        (body) => {
+          order.push('stage');
+          staged.push({ key, body });
+        },
+        'staged-1',
+      ),
     declare: async (body) => {
       order.push('declare');
       declarations.push(body);
@@ -142,10 +148,10 @@ describe('transferObject', () => {
 
   test('an expired rule transfers nothing and reads nothing', async () => {
     const { ports, order } = fakePorts();
-    const readBytes = jest.spyOn(ports, 'readBytes');
+    const readObject = jest.spyOn(ports, 'readObject');
     const outcomes = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, new Date('2028-01-01T00:00:00Z'));
     expect(outcomes).toEqual([{ rule: 'sg-settlement@3', status: 'rule_inactive' }]);
-    expect(readBytes).not.toHaveBeenCalled();
+    expect(readObject).not.toHaveBeenCalled();
     expect(order).toEqual([]);
   });
 
@@ -175,7 +181,7 @@ describe('transferObject', () => {
 
   test('a batch with nothing left to send stages and declares nothing', async () => {
     const { ports, order } = fakePorts();
-    ports.readBytes = async () => Buffer.from('garbage\n{"card":{"cvv":"999"}}\n');
+    ports.readObject = async () => sourceStream('garbage\n{"card":{"cvv":"999"}}\n');
     const [outcome] = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
     expect(outcome).toMatchObject({ status: 'nothing_to_send', written: 0, quarantined: 2 });
     expect(order).toEqual(['quarantine']);
