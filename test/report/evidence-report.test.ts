@@ -6,6 +6,7 @@ import type { EvidenceModel } from '../../lib/report/evidence-model';
 import type { SarifLog } from '../../lib/report/sarif';
 import { EVIDENCE_FILES, writeEvidenceReport, type EvidenceSummary } from '../../lib/report/write-evidence-report';
 import { run } from '../../lib/cli/report';
+import { recordProvenance } from '../../lib/report/provenance';
 import { guardRuleId } from '../../lib/nag/guard';
 import { FIXTURE_REGISTER, HOSTILE_REASON, synthEvidenceFixture } from './support/evidence-fixture';
 
@@ -15,6 +16,7 @@ let model: EvidenceModel;
 
 beforeAll(() => {
   synthEvidenceFixture(outdir);
+  recordProvenance(outdir, { profile: 'fixture' });
   summary = writeEvidenceReport(outdir, { register: FIXTURE_REGISTER, now: new Date('2026-03-01T00:00:00Z') });
   model = summary.model;
 });
@@ -158,6 +160,15 @@ describe('evidence.html', () => {
     expect(page).toContain('C2/C3 stored outside home!');
     expect(page).toContain('<td data-label="Owner">security-architecture</td><td data-label="Review by">2099-12-31</td>');
     expect(page).toContain(`unacknowledged error finding(s)`);
+  });
+
+  test("fills the version column with the check libraries' versions installed at synth", () => {
+    const version = (name: string): string => JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+    const page = html();
+    for (const pack of ['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security']) {
+      expect(page).toContain(`<td data-label="Pack"><code>${pack}</code></td><td data-label="Version">${version('cdk-nag')}</td>`);
+    }
+    expect(page).toContain(`<code>cdk-validator-cfnguard</code></td><td data-label="Version">${version('@cdklabs/cdk-validator-cfnguard')}</td>`);
   });
 
   test('escapes every text it shows', () => {

@@ -69,6 +69,13 @@ export const CHANGED_ACKNOWLEDGEMENT = {
  * - `ReplicaCopy` is acknowledged like `Replica`, so the page groups two resources under one reason.
  */
 export function synthBaselineFixture(outdir: string, variant: BaselineVariant): App {
+  const app = baselineFixtureApp(outdir, variant);
+  app.synth();
+  return app;
+}
+
+/** The app of `synthBaselineFixture`, not yet synthesized (to synthesize it through `synthWithEvidence`). */
+export function baselineFixtureApp(outdir: string, variant: BaselineVariant): App {
   const app = new App({ outdir, builtinCloudFormationValidation: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
   const stack = new Stack(app, 'Home', { env: { account: ACCOUNT, region: HOME } });
   const fixed = new Bucket(stack, 'Fixed', { encryption: BucketEncryption.S3_MANAGED });
@@ -84,6 +91,5 @@ export function synthBaselineFixture(outdir: string, variant: BaselineVariant): 
     ['Replica', 'ReplicaCopy'].map((construct) => ({ ruleId: 'CrossBorder-DataClassTagged', construct, reviewBy: '2099-01-31', ...CHANGED_ACKNOWLEDGEMENT[variant] })),
   );
   registerChecks(app, new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
-  app.synth();
   return app;
 }
