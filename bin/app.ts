@@ -18,9 +18,11 @@ import { join } from 'node:path';
 const app = new App();
 
 let config: ResidencyConfig;
+let profileName: string;
 let transfers: ReturnType<typeof loadApprovedTransfers>;
 try {
   const profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
+  profileName = profile.name;
   config = loadConfig(profile.raw, `cdk.json context "residency:profiles.${profile.name}"`);
   transfers = loadApprovedTransfers(config, join(__dirname, '..'), new Date());
 } catch (err) {
@@ -35,4 +37,6 @@ createResidencyStacks(app, config, transfers);
 registerCheckPacks(app, config);
 applyAcknowledgements(app, acknowledgementsFor(config));
 // Writes the evidence report (SARIF, control matrix, HTML) even when a check fails, then rethrows.
-writeServiceControlPolicy(synthWithEvidence(app, { register: acknowledgementsFor(config) }).directory, config);
+// The verdict per pack and the page's path go to stderr: `cdk synth` prints the template on stdout.
+const evidence = { register: acknowledgementsFor(config), profile: profileName, print: (text: string) => process.stderr.write(text) };
+writeServiceControlPolicy(synthWithEvidence(app, evidence).directory, config);

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { resultKey, type BaselineComparison, type BaselineState } from './baseline';
 import type { CheckResult, EvidenceModel } from './evidence-model';
 import type { Severity } from './validation-report';
 
@@ -47,6 +48,8 @@ export interface SarifResult {
   readonly partialFingerprints: { readonly 'residencyFinding/v1': string };
   readonly properties: { readonly findingId: string; readonly requirements: readonly string[] };
   readonly suppressions?: readonly { readonly kind: 'inSource'; readonly justification: string }[];
+  /** Only when compared with a baseline (`residency report --baseline`). */
+  readonly baselineState?: BaselineState;
 }
 
 const INFORMATION_URI: Readonly<Record<string, string>> = {
@@ -56,9 +59,13 @@ const INFORMATION_URI: Readonly<Record<string, string>> = {
 /**
  * Builds the SARIF log. `lineOf(templateFile, logicalId)` gives the 1-based line of a resource in its
  * template (SARIF consumers want a region); unknown locations point at line 1 of the file.
+ * With a `baseline`, each result carries its `baselineState`, and findings the baseline had that
+ * are gone now are added as `absent` results (SARIF 2.1.0 §3.27.24).
  */
-export function toSarif(model: EvidenceModel, lineOf: (templateFile: string, logicalId: string) => number): SarifLog {
-  const reported = model.results.filter((r) => r.status !== 'pass');
+export function toSarif(model: EvidenceModel, lineOf: (templateFile: string, logicalId: string) => number, baseline?: BaselineComparison): SarifLog {
+  const stateOf = new Map(baseline?.entries.filter((e) => e.current !== undefined).map((e) => [resultKey(e.current as CheckResult), e.state]));
+  const absent = baseline?.entries.flatMap((e) => (e.state === 'absent' && e.previous !== undefined ? [e.previous] : [])) ?? [];
+  const reported = [...model.results.filter((r) => r.status !== 'pass'), ...absent];
   // One run per pack, also for a pack without findings: the log then shows which tools ran clean.
   const runs = model.packs.map((pack) => {
     const results = reported.filter((r) => r.pack === pack.name);
@@ -75,7 +82,11 @@ export function toSarif(model: EvidenceModel, lineOf: (templateFile: string, log
           rules: ordered.map(([, example]) => sarifRule(example)),
         },
       },
-      results: results.map((r) => sarifResult(r, ruleIds.indexOf(r.ruleId), lineOf)),
+      results: results.map((r) => {
+        const result = sarifResult(r, ruleIds.indexOf(r.ruleId), lineOf);
+        if (baseline === undefined) return result;
+        return { ...result, baselineState: absent.includes(r) ? ('absent' as const) : (stateOf.get(resultKey(r)) ?? 'new') };
+      }),
     };
   });
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs };

@@ -4,8 +4,12 @@ import type { Stage } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildControlMatrix, controlMatrixCsv } from './control-matrix';
 import { renderEvidenceHtml } from './evidence-html';
-import { buildEvidenceModel, type EvidenceModel, type EvidenceOptions } from './evidence-model';
+import { compareToBaseline, type BaselineComparison } from './baseline';
+import { buildEvidenceModel, type EvidenceModel, type EvidenceOptions, type PackSummary } from './evidence-model';
 import { transferInstrumentsSection } from '../compliance/transfer-instruments-evidence';
+import { toJunitXml } from './junit';
+import { nagReportCsvFiles } from './nag-report-csv';
+import { libraryVersionOf, readProvenance, recordProvenance, templateHashes, type SynthProvenance, type TemplateHash } from './provenance';
 import { toSarif } from './sarif';
 
 /** The files written into the cloud assembly, next to the templates they describe. */
@@ -14,7 +18,22 @@ export const EVIDENCE_FILES = {
   matrixJson: 'control-matrix.json',
   matrixCsv: 'control-matrix.csv',
   html: 'evidence.html',
+  junit: 'compliance-junit.xml',
 } as const;
+
+/** What the page says it judged: recorded at synth (commit, profile, tool versions) and read now (template hashes). */
+export interface JudgedInputs {
+  readonly provenance?: SynthProvenance;
+  readonly templates: readonly TemplateHash[];
+  /** The files written next to the page, relative to it, for links. */
+  readonly files: readonly { readonly file: string; readonly label: string }[];
+  readonly baseline?: { readonly dir: string; readonly comparison: BaselineComparison };
+}
+
+export interface ReportOptions extends EvidenceOptions {
+  /** A previous cloud assembly to compare findings and acknowledgements with. @default no comparison */
+  readonly baselineDir?: string;
+}
 
 export interface EvidenceSummary {
   readonly files: readonly string[];
@@ -27,6 +46,7 @@ export interface EvidenceSummary {
   readonly stale: number;
   /** Everything the files were made from. */
   readonly model: EvidenceModel;
+  readonly baseline?: BaselineComparison;
 }
 
 /** 1-based line of a resource's logical id in its template (CDK writes one key per line). */
@@ -49,15 +69,34 @@ function lineFinder(assemblyDir: string): (templateFile: string, logicalId: stri
  * report, the manifest) and writes the SARIF log, the control matrix (JSON, CSV) and the HTML page
  * into it. Call it after `app.synth()`, or use `synthWithEvidence`.
  */
-export function writeEvidenceReport(outdir: string, options: EvidenceOptions = {}): EvidenceSummary {
+export function writeEvidenceReport(outdir: string, options: ReportOptions = {}): EvidenceSummary {
   // Owners and review dates come from the register; without one the report shows reasons only.
-  const model = buildEvidenceModel(outdir, { register: [], ...options });
+  const built = buildEvidenceModel(outdir, { register: [], ...options });
+  const provenance = readProvenance(outdir);
+  const model = provenance === undefined ? built : { ...built, packs: built.packs.map((p) => withLibraryVersion(p, provenance)) };
+  const baseline =
+    options.baselineDir === undefined ? undefined : compareToBaseline(model, buildEvidenceModel(options.baselineDir, { register: options.register ?? [], now: options.now }));
   const matrix = buildControlMatrix(model);
+  const csvFiles = nagReportCsvFiles(model);
+  const judged: JudgedInputs = {
+    ...(provenance ? { provenance } : {}),
+    templates: templateHashes(outdir, model.stacks.map((s) => s.templateFile)),
+    files: [
+      { file: EVIDENCE_FILES.sarif, label: 'SARIF 2.1.0' },
+      { file: EVIDENCE_FILES.junit, label: 'JUnit XML' },
+      { file: EVIDENCE_FILES.matrixJson, label: 'control matrix (JSON)' },
+      { file: EVIDENCE_FILES.matrixCsv, label: 'control matrix (CSV)' },
+      ...csvFiles.map((f) => ({ file: f.file, label: `cdk-nag report: ${f.pack}, stack ${f.stackPath}` })),
+    ],
+    ...(baseline && options.baselineDir ? { baseline: { dir: options.baselineDir, comparison: baseline } } : {}),
+  };
   const outputs: [string, string][] = [
-    [EVIDENCE_FILES.sarif, JSON.stringify(toSarif(model, lineFinder(outdir)), undefined, 2)],
+    [EVIDENCE_FILES.sarif, JSON.stringify(toSarif(model, lineFinder(outdir), baseline), undefined, 2)],
     [EVIDENCE_FILES.matrixJson, JSON.stringify(matrix, undefined, 2)],
     [EVIDENCE_FILES.matrixCsv, controlMatrixCsv(matrix)],
-    [EVIDENCE_FILES.html, renderEvidenceHtml(model, matrix, [transferInstrumentsSection(outdir, model.generatedAt)])],
+    [EVIDENCE_FILES.junit, toJunitXml(model)],
+    ...csvFiles.map((f): [string, string] => [f.file, f.content]),
+    [EVIDENCE_FILES.html, renderEvidenceHtml(model, matrix, [transferInstrumentsSection(outdir, model.generatedAt)], judged)],
   ];
   for (const [file, content] of outputs) fs.writeFileSync(path.join(outdir, file), content);
   const fails = model.results.filter((r) => r.status === 'fail');
@@ -69,7 +108,35 @@ export function writeEvidenceReport(outdir: string, options: EvidenceOptions = {
     passed: model.results.filter((r) => r.status === 'pass').length,
     stale: model.staleAcknowledgements.length,
     model,
+    ...(baseline ? { baseline } : {}),
   };
+}
+
+/** A pack's version: the one recorded with the check, else the installed version of its library at synth. */
+function withLibraryVersion(pack: PackSummary, provenance: SynthProvenance): PackSummary {
+  if (pack.version !== undefined) return pack;
+  const version = libraryVersionOf(pack.name, provenance.tools);
+  return version === undefined ? pack : { ...pack, version };
+}
+
+/** One line per pack (`CrossBorder: 0 errors, 0 warnings, 12 acknowledged, 310 passed`), then where the page is. */
+export function verdictLines(summary: EvidenceSummary, cwd = process.cwd()): string[] {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const packs = summary.model.packs.map(
+    (p) =>
+      `${p.name}: ${plural(p.failErrors, 'error')}, ${plural(p.fail - p.failErrors, 'warning')}, ${p.acknowledged} acknowledged, ${p.passesKnown ? `${p.pass} passed` : 'passes not known'}`,
+  );
+  const html = summary.files.find((f) => path.basename(f) === EVIDENCE_FILES.html) ?? EVIDENCE_FILES.html;
+  const relative = path.relative(cwd, html);
+  const shown = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? html : relative;
+  return [...packs, `evidence: ${shown}`];
+}
+
+export interface SynthOptions extends EvidenceOptions {
+  /** The `residency:profile` synthesized, recorded as provenance. @default not recorded */
+  readonly profile?: string;
+  /** Where the verdict lines go (bin/app.ts: stderr, so `cdk synth` stdout stays the template). @default not printed */
+  readonly print?: (text: string) => void;
 }
 
 /**
@@ -78,8 +145,13 @@ export function writeEvidenceReport(outdir: string, options: EvidenceOptions = {
  * failing synth is exactly when reviewers need the evidence. An assembly left over from an earlier
  * run is never reported on. The synthesis error is rethrown unchanged.
  */
-export function synthWithEvidence(app: Stage, options: EvidenceOptions = {}): CloudAssembly {
+export function synthWithEvidence(app: Stage, options: SynthOptions = {}): CloudAssembly {
   const startedAt = Date.now();
+  const report = (): void => {
+    recordProvenance(app.outdir, { ...(options.profile === undefined ? {} : { profile: options.profile }), ...(options.now ? { now: options.now } : {}) });
+    const summary = writeEvidenceReport(app.outdir, options);
+    options.print?.(verdictLines(summary).join('\n') + '\n');
+  };
   let assembly: CloudAssembly;
   try {
     assembly = app.synth();
@@ -87,13 +159,13 @@ export function synthWithEvidence(app: Stage, options: EvidenceOptions = {}): Cl
     const manifest = path.join(app.outdir, 'manifest.json');
     if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= startedAt - 1000) {
       try {
-        writeEvidenceReport(app.outdir, options);
+        report();
       } catch {
         // the synthesis error is the one to show
       }
     }
     throw err;
   }
-  writeEvidenceReport(app.outdir, options);
+  report();
   return assembly;
 }

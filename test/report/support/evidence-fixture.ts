@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { applyAcknowledgements, type Acknowledgement } from '../../../lib/nag/acknowledgement-register';
@@ -6,7 +6,7 @@ import { CrossBorderChecks } from '../../../lib/nag/cross-border-checks';
 import { guardRuleId, residencyGuardValidator } from '../../../lib/nag/guard';
 import { registerChecks } from '../../../lib/nag/register-checks';
 import { addCompliantStacks } from '../../nag/support/compliant-app';
-import { classify, POLICY } from '../../nag/support/nag-fixtures';
+import { ACCOUNT, classify, HOME, POLICY } from '../../nag/support/nag-fixtures';
 
 /** Text an auditor's browser must show as text, never run or parse as markup. */
 export const HOSTILE_REASON = 'Backup copy of <Cards>; logs on the source bucket cover access & "reads".';
@@ -49,5 +49,47 @@ export function synthEvidenceFixture(outdir: string): App {
     residencyGuardValidator(),
   );
   app.synth();
+  return app;
+}
+
+export type BaselineVariant = 'before' | 'after';
+
+/** The acknowledgement the two small assemblies disagree on: same rule and resource, other reason and owner. */
+export const CHANGED_ACKNOWLEDGEMENT = {
+  before: { reason: 'A replica of the home table, tagged by the team that owns the source table.', owner: 'storage-team' },
+  after: { reason: 'Tagged by the replication job that creates it; see the storage runbook section 4.', owner: 'platform-team' },
+} as const;
+
+/**
+ * Two small assemblies (one home stack, CrossBorder only) for baseline comparisons, quick to synthesize:
+ * - `Fixed` is untagged before (a finding) and tagged after (fixed);
+ * - `Added` only exists after, untagged (a new finding);
+ * - `Replica` is untagged in both, acknowledged with another reason and owner after (changed);
+ * - `Steady` is untagged in both, never acknowledged (unchanged);
+ * - `ReplicaCopy` is acknowledged like `Replica`, so the page groups two resources under one reason.
+ */
+export function synthBaselineFixture(outdir: string, variant: BaselineVariant): App {
+  const app = baselineFixtureApp(outdir, variant);
+  app.synth();
+  return app;
+}
+
+/** The app of `synthBaselineFixture`, not yet synthesized (to synthesize it through `synthWithEvidence`). */
+export function baselineFixtureApp(outdir: string, variant: BaselineVariant): App {
+  const app = new App({ outdir, builtinCloudFormationValidation: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+  const stack = new Stack(app, 'Home', { env: { account: ACCOUNT, region: HOME } });
+  const fixed = new Bucket(stack, 'Fixed', { encryption: BucketEncryption.S3_MANAGED });
+  if (variant === 'after') {
+    classify(fixed, 'C1');
+    new Bucket(stack, 'Added', { encryption: BucketEncryption.S3_MANAGED });
+  }
+  new Bucket(stack, 'Replica', { encryption: BucketEncryption.S3_MANAGED });
+  new Bucket(stack, 'ReplicaCopy', { encryption: BucketEncryption.S3_MANAGED });
+  new Bucket(stack, 'Steady', { encryption: BucketEncryption.S3_MANAGED });
+  applyAcknowledgements(
+    app,
+    ['Replica', 'ReplicaCopy'].map((construct) => ({ ruleId: 'CrossBorder-DataClassTagged', construct, reviewBy: '2099-01-31', ...CHANGED_ACKNOWLEDGEMENT[variant] })),
+  );
+  registerChecks(app, new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
   return app;
 }
