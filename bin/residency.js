@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher so `npx residency` works right after `npm ci`, with no build step: tsx compiles the
-// TypeScript on the fly, for require() (tsx/cjs) and for the lazy import() of each sub-command (tsx/esm).
-require('tsx/cjs');
-import('tsx/esm').then(() => require('./residency.ts'));
+// The `residency` command: runs the compiled CLI in dist/ (built by `npm ci` through the `prepare`
+// script, or by `npm run build`). No TypeScript is compiled at start-up.
+try {
+  require.resolve('../dist/bin/residency.js');
+} catch {
+  process.stderr.write('residency: the CLI is not built yet; run "npm run build" (npm ci does it) in ' + require('node:path').join(__dirname, '..') + '\n');
+  process.exit(70);
+}
+require('../dist/bin/residency.js');

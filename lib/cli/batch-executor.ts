@@ -3,13 +3,11 @@
  * (each worker answers its own requests in order, and callers await them in the order submitted),
  * which is how the output keeps the input's record order.
  *
- * The CLI runs TypeScript through tsx with no build step, and a worker thread starts without the
- * parent's loader hooks. So the worker entry is bundled in memory with esbuild (tsx's own compiler,
- * installed with it; ~25 ms) and each worker evaluates that one script: no loader to register, and
- * calls between core modules are plain calls instead of tsx's per-call export getters, which makes
- * the workers markedly faster. Should esbuild fail, a bootstrap registers tsx in the worker instead.
+ * The built CLI (dist/) starts each worker on the compiled `batch-worker.js`. Run from TypeScript
+ * (tests, tsx), a worker thread starts without the parent's loader hooks, so the worker entry is
+ * bundled in memory with esbuild (~25 ms) and each worker evaluates that one script; should esbuild
+ * fail, a bootstrap registers tsx in the worker instead. esbuild is loaded only then.
  */
-import { buildSync } from 'esbuild';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InventorySnapshot } from '../../lambda/core';
@@ -48,6 +46,8 @@ let workerScript: string | undefined;
 function workerSource(): string {
   if (workerScript === undefined) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- only TypeScript runs need the bundler
+      const { buildSync } = require('esbuild') as typeof import('esbuild');
       const bundle = buildSync({ entryPoints: [WORKER_ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
       workerScript = bundle.outputFiles[0].text;
     } catch {
@@ -58,6 +58,7 @@ function workerSource(): string {
 }
 
 function startWorker(task: BatchTask): Worker {
+  if (extname(WORKER_ENTRY) === '.js') return new Worker(WORKER_ENTRY, { workerData: task });
   return new Worker(workerSource(), { eval: true, workerData: task });
 }
 
