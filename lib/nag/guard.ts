@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 
 /**
@@ -108,8 +109,70 @@ export interface ResidencyGuardOptions {
   readonly extraRules?: string[];
 }
 
+const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
+
+/** Every `.guard` file under `rulesPath` (a file or a folder), sorted. */
+function guardFiles(rulesPath: string): string[] {
+  if (!fs.statSync(rulesPath).isDirectory()) return [rulesPath];
+  return fs
+    .readdirSync(rulesPath, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.guard'))
+    .sort()
+    .map((file) => path.join(rulesPath, file));
+}
+
+/** The resource types a rule file names (in its header and its selectors); empty: it names none. */
+function typesNamedBy(file: string): Set<string> {
+  return new Set(fs.readFileSync(file, 'utf8').match(RESOURCE_TYPE) ?? []);
+}
+
+/** Resource types of the templates cfn-guard is asked to read. */
+function templateTypes(templatePaths: readonly string[]): Set<string> {
+  const types = new Set<string>();
+  for (const file of templatePaths) {
+    const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
+    for (const resource of Object.values(template.Resources ?? {})) if (typeof resource.Type === 'string') types.add(resource.Type);
+  }
+  return types;
+}
+
+/** How many times this process ran cfn-guard (one run reads every template and every rule file). */
+let guardRuns = 0;
+export function guardRunCount(): number {
+  return guardRuns;
+}
+
+/**
+ * cfn-guard as the plugin runs it, once per validation (CDK calls a plugin once per assembly with
+ * every template), but only with the rule files that can apply: a Control Tower control whose
+ * resource types are in no template is not applicable to any resource, and cfn-guard's cost grows
+ * with rules × resources. A rule file that names no resource type is always run. Nothing is
+ * disabled: a control applicable to any resource of any template is evaluated on all of them.
+ */
+class ResidencyGuardValidator implements IPolicyValidationPlugin {
+  readonly name = GUARD_PLUGIN_NAME;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+  private readonly ruleTypes: ReadonlyMap<string, ReadonlySet<string>>;
+
+  constructor(rulePaths: readonly string[]) {
+    const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [], rules: [...rulePaths] });
+    this.version = all.version;
+    this.ruleIds = all.ruleIds;
+    this.ruleTypes = new Map([CONTROL_TOWER_RULES_DIR, ...rulePaths].flatMap(guardFiles).map((file) => [file, typesNamedBy(file)]));
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const present = templateTypes(context.templatePaths);
+    const applicable = [...this.ruleTypes].filter(([, types]) => types.size === 0 || [...types].some((t) => present.has(t))).map(([file]) => file);
+    if (applicable.length === 0 || context.templatePaths.length === 0) return { success: true, violations: [] };
+    guardRuns += 1;
+    return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: applicable }).validate(context);
+  }
+}
+
 /** The cfn-guard validator of this app: every Control Tower control on, none disabled. */
-export function residencyGuardValidator(options: ResidencyGuardOptions = {}): CfnGuardValidator {
+export function residencyGuardValidator(options: ResidencyGuardOptions = {}): IPolicyValidationPlugin {
   ensureGuardExecutable();
-  return new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [], rules: options.extraRules ?? [] });
+  return new ResidencyGuardValidator(options.extraRules ?? []);
 }

@@ -5,7 +5,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { applyAcknowledgements, guardRuleId } from '../../lib/nag/acknowledgement-register';
 import { CrossBorderChecks } from '../../lib/nag/cross-border-checks';
-import { controlTowerRules, ensureGuardExecutable, GUARD_PLUGIN_NAME, residencyGuardValidator } from '../../lib/nag/guard';
+import { controlTowerRules, ensureGuardExecutable, GUARD_PLUGIN_NAME, guardRunCount, residencyGuardValidator } from '../../lib/nag/guard';
 import { readValidationReport } from '../../lib/report/validation-report';
 import { ACCOUNT, HOME, POLICY } from './support/nag-fixtures';
 
@@ -49,6 +49,7 @@ describe('ensureGuardExecutable', () => {
 describe('residencyGuardValidator at synth', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-synth-'));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+  let runs = 0;
 
   beforeAll(() => {
     const app = new App({ outdir, builtinCloudFormationValidation: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
@@ -66,7 +67,13 @@ describe('residencyGuardValidator at synth', () => {
     ]);
     // A nag pack with writeSuppressionsToCloudFormation copies every acknowledgement, guard ones included, into the template.
     Validations.of(app).addPlugins(residencyGuardValidator(), new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
+    const before = guardRunCount();
     app.synth();
+    runs = guardRunCount() - before;
+  });
+
+  test('runs cfn-guard once for both templates and every applicable rule file', () => {
+    expect(runs).toBe(1);
   });
 
   test('flags a 30-day log group with CT.CLOUDWATCH.PR.2', () => {
@@ -92,5 +99,27 @@ describe('residencyGuardValidator at synth', () => {
     expect(logGroup?.Metadata).toEqual({
       cdk_nag: { rules_to_suppress: [{ id: guardRuleId('CT.CLOUDWATCH.PR.2'), reason: expect.stringContaining('30 days by design') }] },
     });
+  });
+});
+
+describe('residencyGuardValidator rule selection', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-select-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('still evaluates our own rule files, and skips the run only when no rule can apply', () => {
+    const ruleFile = path.join(dir, 'queue.guard');
+    fs.writeFileSync(ruleFile, "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_named when %queues !empty {\n  %queues.Properties.QueueName exists\n}\n");
+    const template = path.join(dir, 'Queue.template.json');
+    fs.writeFileSync(template, JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: {} } } }));
+    const plugin = residencyGuardValidator({ extraRules: [ruleFile] });
+    const context = { templatePaths: [template], stackTemplates: [], appConstruct: new App() };
+    const before = guardRunCount();
+    const report = plugin.validate(context);
+    expect(report.violations.map((v) => v.ruleName)).toContain('queue_named');
+    expect(guardRunCount() - before).toBe(1);
+    const unrelated = path.join(dir, 'Other.template.json');
+    fs.writeFileSync(unrelated, JSON.stringify({ Resources: { X: { Type: 'AWS::Some::Unchecked', Properties: {} } } }));
+    expect(residencyGuardValidator().validate({ templatePaths: [unrelated], stackTemplates: [], appConstruct: new App() })).toEqual({ success: true, violations: [] });
+    expect(guardRunCount() - before).toBe(1);
   });
 });
