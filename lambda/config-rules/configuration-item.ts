@@ -10,6 +10,7 @@
  */
 import { asArray, isJsonObject, type JsonObject } from '../../lib/nag/judgements/values';
 import { isRoleArn } from '../../lib/nag/judgements/mfa';
+import { DATA_CLASS_TAG } from '../../lib/vocabulary/data-classes';
 
 export interface ConfigurationItem {
   readonly resourceType: string;
@@ -165,7 +166,7 @@ export function resourceView(item: ConfigurationItem, declared: DeclaredFacts): 
   const base: ResourceView = {
     type: item.resourceType,
     region: text(item.awsRegion),
-    dataClass: item.tags?.['data-class'],
+    dataClass: item.tags?.[DATA_CLASS_TAG],
     properties: {},
     replicaRegions: [],
     accessLogTarget: false,

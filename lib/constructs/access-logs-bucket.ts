@@ -1,7 +1,8 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { consolidateProps, defaultBucketProps } from '../vocabulary/secure-defaults';
 import { sendEventsToEventBridge } from './bucket-events';
 import { tagClassified } from './tag-classified';
 
@@ -34,23 +35,26 @@ export class AccessLogsBucket extends Construct {
     if (!Number.isInteger(expireAfterDays) || expireAfterDays < 1 || expireAfterDays > 365) {
       throw new Error(`AccessLogsBucket expireAfterDays: got ${expireAfterDays}; expected a whole number of days from 1 to 365`);
     }
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      lifecycleRules: [
+    this.bucket = new s3.Bucket(
+      this,
+      'Bucket',
+      consolidateProps(
+        defaultBucketProps(),
+        { removalPolicy: props.removalPolicy },
         {
-          id: 'short-retention',
-          expiration: Duration.days(expireAfterDays),
-          noncurrentVersionExpiration: Duration.days(1),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          // S3 delivers server access logs only to SSE-S3 buckets.
+          encryption: s3.BucketEncryption.S3_MANAGED,
+          lifecycleRules: [
+            {
+              id: 'short-retention',
+              expiration: Duration.days(expireAfterDays),
+              noncurrentVersionExpiration: Duration.days(1),
+              abortIncompleteMultipartUploadAfter: Duration.days(1),
+            },
+          ],
         },
-      ],
-    });
+      ),
+    );
     sendEventsToEventBridge(this.bucket);
     tagClassified(this.bucket, 'access-logs', props.residency);
   }

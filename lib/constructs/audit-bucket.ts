@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AUDIT_RECORD_FLOOR_DAYS, OBJECT_LOCK_CEILING_DAYS } from '../config';
+import { consolidateProps, defaultBucketProps, kmsEncryptedBucketProps } from '../vocabulary/secure-defaults';
 import { deliverAccessLogs } from './access-logs-bucket';
 import { sendEventsToEventBridge } from './bucket-events';
 import { tagClassified } from './tag-classified';
@@ -82,29 +83,30 @@ export class AuditBucket extends Construct {
     // creation, so a version expires on or after its retain-until date, and expiry cannot remove a
     // version that is still locked anyway.
     const expireAfterDays = days;
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      // No S3 Bucket Key: CloudTrail then asks KMS for a data key per log file under the trail's own
-      // encryption context, which is what the audit key policy's conditions pin it to.
-      bucketKeyEnabled: false,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(days)),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      lifecycleRules: [
+    this.bucket = new s3.Bucket(
+      this,
+      'Bucket',
+      consolidateProps(
+        defaultBucketProps(),
+        { removalPolicy: props.removalPolicy },
         {
-          id: expire ? 'expire-after-retention' : 'abort-incomplete-uploads',
-          expiration: expire ? Duration.days(expireAfterDays) : undefined,
-          noncurrentVersionExpiration: expire ? Duration.days(1) : undefined,
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          ...kmsEncryptedBucketProps(props.encryptionKey),
+          // No S3 Bucket Key: CloudTrail then asks KMS for a data key per log file under the trail's own
+          // encryption context, which is what the audit key policy's conditions pin it to.
+          bucketKeyEnabled: false,
+          objectLockEnabled: true,
+          objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(days)),
+          lifecycleRules: [
+            {
+              id: expire ? 'expire-after-retention' : 'abort-incomplete-uploads',
+              expiration: expire ? Duration.days(expireAfterDays) : undefined,
+              noncurrentVersionExpiration: expire ? Duration.days(1) : undefined,
+              abortIncompleteMultipartUploadAfter: Duration.days(1),
+            },
+          ],
         },
-      ],
-    });
+      ),
+    );
     deliverAccessLogs(this, this.bucket, props.accessLogsBucket, props.accessLogsPrefix ?? 'audit/');
 
     // Only service principals (CloudTrail, scoped by the trail's grant) write here; people and

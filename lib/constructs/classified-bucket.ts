@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { deliverAccessLogs } from './access-logs-bucket';
 import { sendEventsToEventBridge } from './bucket-events';
 import type { ClassTag } from '../vocabulary/data-classes';
+import { consolidateProps, defaultBucketProps, kmsEncryptedBucketProps } from '../vocabulary/secure-defaults';
 import { tagClassified } from './tag-classified';
 import { grantObjectRead, grantObjectWrite } from './grants';
 
@@ -75,27 +76,29 @@ export class ClassifiedBucket extends Construct {
     }
     this.dataClass = props.dataClass;
     this.encryptionKey = props.encryptionKey;
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      bucketName: props.bucketName,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      objectLockEnabled: props.objectLockEnabled,
-      objectLockDefaultRetention: props.objectLockDefaultRetention,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      lifecycleRules: [
+    this.bucket = new s3.Bucket(
+      this,
+      'Bucket',
+      consolidateProps(
+        defaultBucketProps(),
         {
-          id: 'expire-noncurrent-versions',
-          noncurrentVersionExpiration: Duration.days(noncurrentDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          bucketName: props.bucketName,
+          objectLockEnabled: props.objectLockEnabled,
+          objectLockDefaultRetention: props.objectLockDefaultRetention,
+          removalPolicy: props.removalPolicy,
         },
-      ],
-    });
+        {
+          ...kmsEncryptedBucketProps(props.encryptionKey),
+          lifecycleRules: [
+            {
+              id: 'expire-noncurrent-versions',
+              noncurrentVersionExpiration: Duration.days(noncurrentDays),
+              abortIncompleteMultipartUploadAfter: Duration.days(7),
+            },
+          ],
+        },
+      ),
+    );
     deliverAccessLogs(this, this.bucket, props.accessLogsBucket, props.accessLogsPrefix ?? `${props.dataClass}/`);
     if (props.eventBridgeEnabled ?? true) sendEventsToEventBridge(this.bucket);
     tagClassified(this.bucket, props.dataClass, props.residency);

@@ -8,7 +8,7 @@ import type { DataClass } from '../config';
 import { KEY_DELETION_WINDOW_DAYS, KEY_GENERATION_TAG } from '../../lambda/core/custom-key-store';
 import { DATA_CLASS_TAG, RESIDENCY_TAG } from '../vocabulary/data-classes';
 import { keyDataActions } from '../vocabulary/kms-duties';
-import { separationOfDutiesStatements } from './key-hierarchy';
+import { separationOfDutiesStatements } from './key-policies';
 
 /** What the provider may do to the one key it created, granted in that key's policy (no IAM wildcard). */
 export const PROVIDER_KEY_ACTIONS = [

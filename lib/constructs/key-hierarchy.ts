@@ -1,35 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { DATA_CLASSES, type DataClass } from '../config';
-import { keyAdministratorActions, keyDataActions } from '../vocabulary/kms-duties';
-import { tagClassified } from './tag-classified';
-import { limitGrantsToAwsServices } from './key-policies';
-
-/**
- * Key policy statements that let administrators administer a key but never use it (an explicit
- * Deny of every data action); none when there are no administrators. Shared by every key policy
- * the project writes, so the same statement ids mean the same thing everywhere.
- */
-export function separationOfDutiesStatements(administrators: readonly iam.IPrincipal[]): iam.PolicyStatement[] {
-  if (administrators.length === 0) return [];
-  return [
-    new iam.PolicyStatement({
-      sid: 'KeyAdministratorsAdministerOnly',
-      principals: [...administrators],
-      actions: keyAdministratorActions(),
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({
-      sid: 'KeyAdministratorsNeverUseForData',
-      effect: iam.Effect.DENY,
-      principals: [...administrators],
-      actions: keyDataActions(),
-      resources: ['*'],
-    }),
-  ];
-}
+import type { ClassTag } from '../vocabulary/data-classes';
+import { createCustomerKey, type CustomerKeyProps } from './key-policies';
 
 export interface KeyHierarchyProps {
   /**
@@ -84,7 +59,6 @@ export class KeyHierarchy extends Construct {
   public readonly tokenKey: kms.Key;
 
   private readonly classKeys = new Map<DataClass, kms.IKey>();
-  private readonly ownKeys: kms.Key[] = [];
   private readonly administrators: readonly iam.IPrincipal[];
   private readonly aliasPrefix: string;
 
@@ -93,10 +67,7 @@ export class KeyHierarchy extends Construct {
     this.aliasPrefix = props.aliasPrefix ?? 'alias/payment-data';
     this.administrators = props.administrators ?? [];
     const classes = props.dataClasses ?? DATA_CLASSES;
-    const common = {
-      pendingWindow: props.pendingWindow ?? Duration.days(30),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    };
+    const keyProps = { administrators: this.administrators, pendingWindow: props.pendingWindow, removalPolicy: props.removalPolicy, residency: props.residency };
 
     for (const dataClass of classes) {
       const external = props.externalClassKeys?.[dataClass];
@@ -104,34 +75,23 @@ export class KeyHierarchy extends Construct {
         this.classKeys.set(dataClass, external);
         continue;
       }
-      const key = this.symmetricKey(dataClass, `${dataClass} personal financial information (JR/T 0171)`, common);
-      tagClassified(key, dataClass, props.residency);
-      this.classKeys.set(dataClass, key);
+      this.classKeys.set(dataClass, this.symmetricKey(dataClass, dataClass, `${dataClass} personal financial information (JR/T 0171)`, keyProps));
     }
 
-    this.auditKey = this.symmetricKey('Audit', 'Audit records: CloudTrail, audit bucket, alarm topics', common);
-    tagClassified(this.auditKey, 'audit', props.residency);
+    this.auditKey = this.symmetricKey('Audit', 'audit', 'Audit records: CloudTrail, audit bucket, alarm topics', keyProps);
 
-    this.logsKey = this.symmetricKey('Logs', 'Operational logs (CloudWatch Logs)', common);
-    tagClassified(this.logsKey, 'logs', props.residency);
+    this.logsKey = this.symmetricKey('Logs', 'logs', 'Operational logs (CloudWatch Logs)', keyProps);
     this.allowCloudWatchLogs(this.logsKey);
 
     // HMAC keys cannot rotate automatically (KMS limitation); tokens must stay stable anyway,
     // since a rotated token key would break joins across transfer batches.
-    this.tokenKey = new kms.Key(this, 'TokenKey', {
-      ...common,
+    this.tokenKey = createCustomerKey(this, 'TokenKey', {
+      ...keyProps,
+      purpose: 'hmac',
       description: 'HMAC_256 key for pseudonymization tokens of C2 identifiers',
-      keySpec: kms.KeySpec.HMAC_256,
-      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      dataClass: 'C2',
       alias: `${this.aliasPrefix}/token-hmac`,
     });
-    tagClassified(this.tokenKey, 'C2', props.residency);
-    this.ownKeys.push(this.tokenKey);
-
-    for (const key of this.ownKeys) {
-      this.separateDuties(key);
-      limitGrantsToAwsServices(key);
-    }
   }
 
   /** The key of a data class; throws for a class this hierarchy was not built with. */
@@ -158,23 +118,8 @@ export class KeyHierarchy extends Construct {
     return this.tokenKey.grant(grantee, 'kms:GenerateMac');
   }
 
-  private symmetricKey(
-    id: string,
-    description: string,
-    common: { pendingWindow: Duration; removalPolicy: RemovalPolicy },
-  ): kms.Key {
-    const key = new kms.Key(this, `${id}Key`, {
-      ...common,
-      description,
-      enableKeyRotation: true,
-      alias: `${this.aliasPrefix}/${id.toLowerCase()}`,
-    });
-    this.ownKeys.push(key);
-    return key;
-  }
-
-  private separateDuties(key: kms.Key): void {
-    for (const statement of separationOfDutiesStatements(this.administrators)) key.addToResourcePolicy(statement);
+  private symmetricKey(id: string, dataClass: ClassTag, description: string, keyProps: Omit<CustomerKeyProps, 'description' | 'dataClass'>): kms.Key {
+    return createCustomerKey(this, `${id}Key`, { ...keyProps, description, dataClass, alias: `${this.aliasPrefix}/${id.toLowerCase()}` });
   }
 
   /**

@@ -1,14 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { ClassifiedBucket } from './classified-bucket';
 import { ClassifiedTable } from './classified-table';
-import { createCustomerKey } from './key-policies';
+import { allowEventBridgeDeadLetters, createCustomerKey } from './key-policies';
 import { DataPlaneFunction } from './data-plane-function';
 import { DeclarationLedger } from './declaration-ledger';
 import type { KeyHierarchy } from './key-hierarchy';
@@ -87,15 +86,7 @@ export class TransferGateway extends Construct {
       residency: props.residency,
     });
     // EventBridge delivers undeliverable events to the encrypted dead-letter queue.
-    this.outboundKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeDeadLettersOfThisAccount',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
+    allowEventBridgeDeadLetters(this.outboundKey, stack.account);
 
     this.outbound = new ClassifiedBucket(this, 'Outbound', {
       dataClass: DESENSITIZED_CLASS,
