@@ -91,7 +91,7 @@ function ruleCell(r: CheckResult): string {
 
 /** The construct path, and where the resource sits in the synthesized template. */
 function constructCell(r: CheckResult): string {
-  const where = r.templateFile === undefined ? '' : `<span class="small">${escapeHtml(r.templateFile)}${r.logicalId ? ` › ${escapeHtml(r.logicalId)}` : ''}</span>`;
+  const where = r.templateFile === undefined ? '' : `<span class="small">${fileLink(r.templateFile)}${r.logicalId ? ` › ${escapeHtml(r.logicalId)}` : ''}</span>`;
   return `<code>${escapeHtml(r.constructPath)}</code>${where}`;
 }
 
