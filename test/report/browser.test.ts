@@ -18,8 +18,11 @@ const available = fs.existsSync(CHROMIUM);
 const inCi = !!process.env.CI;
 const WIDTHS = [1400, 390] as const;
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-browser-'));
-afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+// Made in beforeAll: jest runs no hook when every test of a file is skipped, so nothing is left behind then.
+let outdir = '';
+afterAll(() => {
+  if (outdir !== '') fs.rmSync(outdir, { recursive: true, force: true });
+});
 
 if (!available && !inCi) {
   console.warn(`SKIPPED evidence.html browser tests: no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
@@ -90,6 +93,7 @@ describe(`evidence.html in headless Chromium${suffix}`, () => {
   let page: string;
   beforeAll(() => {
     if (!available) return;
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-browser-'));
     // The small fixture pair (quick to synthesize) with a baseline, so every section of the page is drawn:
     // provenance, baseline changes, findings, grouped acknowledgements, diagrams.
     const current = path.join(outdir, 'current');
