@@ -91,25 +91,31 @@ function ruleCell(r: CheckResult): string {
 
 /** The construct path, and where the resource sits in the synthesized template. */
 function constructCell(r: CheckResult): string {
-  const where = r.templateFile === undefined ? '' : `<span class="small">${escapeHtml(r.templateFile)}${r.logicalId ? ` › ${escapeHtml(r.logicalId)}` : ''}</span>`;
+  const where = r.templateFile === undefined ? '' : `<span class="small">${fileLink(r.templateFile)}${r.logicalId ? ` › ${escapeHtml(r.logicalId)}` : ''}</span>`;
   return `<code>${escapeHtml(r.constructPath)}</code>${where}`;
 }
 
-/** Acknowledged findings grouped by pack, rule (as acknowledged) and reason: one row each, the resources expandable. */
+/**
+ * Acknowledged findings grouped by pack, rule and reason: one row each, the resources expandable,
+ * each with the finding id it is acknowledged as when that differs from the rule
+ * (`AwsSolutions-IAM5[Resource::...]`).
+ */
 function acknowledgementRows(acknowledged: readonly CheckResult[]): string[][] {
   const groups = new Map<string, CheckResult[]>();
   for (const r of acknowledged) {
-    const key = `${r.pack}\u0000${r.findingId}\u0000${r.acknowledgement?.reason ?? ''}`;
+    const key = `${r.pack}\u0000${r.ruleId}\u0000${r.acknowledgement?.reason ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const distinct = (values: readonly (string | undefined)[]): string => [...new Set(values.map((v) => v ?? 'not in the register'))].join(', ');
   return [...groups.values()].map((members) => {
     const first = members[0];
-    const resources = members.map((r) => `<li>${constructCell(r)}</li>`).join('');
+    const asId = (r: CheckResult): string => (r.findingId === r.ruleId ? '' : `<span class="small">acknowledged as <code>${escapeHtml(r.findingId)}</code></span>`);
+    const resources = members.map((r) => `<li>${constructCell(r)}${asId(r)}</li>`).join('');
+    const ids = new Set(members.map((r) => r.findingId));
     const noun = members.length === 1 ? 'resource' : 'resources';
     return [
       tdHtml(`<code>${escapeHtml(first.pack)}</code>`),
-      tdHtml(ruleCell(first)),
+      tdHtml(ids.size === 1 ? ruleCell(first) : `<code>${escapeHtml(first.ruleId)}</code><span class="small">${ids.size} finding ids</span>`),
       td(first.acknowledgement?.reason),
       td(distinct(members.map((r) => r.acknowledgement?.owner))),
       td(distinct(members.map((r) => r.acknowledgement?.reviewBy))),

@@ -13,7 +13,7 @@ export const PROVENANCE_FILE = 'provenance.json';
 
 export interface Commit {
   readonly sha: string;
-  /** Uncommitted changes in the work tree at synth. */
+  /** Uncommitted changes (untracked files included, ignored ones not) in the work tree at synth. */
   readonly dirty: boolean;
 }
 
@@ -54,7 +54,7 @@ export function currentCommit(cwd: string): Commit | undefined {
   const git = (args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 10_000 });
   const head = git(['rev-parse', '--verify', 'HEAD']);
   if (head.status !== 0 || !/^[0-9a-f]{40,64}$/.test(head.stdout.trim())) return undefined;
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  const status = git(['status', '--porcelain']);
   return { sha: head.stdout.trim(), dirty: status.status !== 0 || status.stdout.trim().length > 0 };
 }
 

@@ -67,7 +67,10 @@ export function toSarif(model: EvidenceModel, lineOf: (templateFile: string, log
   const absent = baseline?.entries.flatMap((e) => (e.state === 'absent' && e.previous !== undefined ? [e.previous] : [])) ?? [];
   const reported = [...model.results.filter((r) => r.status !== 'pass'), ...absent];
   // One run per pack, also for a pack without findings: the log then shows which tools ran clean.
-  const runs = model.packs.map((pack) => {
+  // A pack that ran on the baseline only still gets a run, for its absent results.
+  const goneNames = [...new Set(absent.map((r) => r.pack))].filter((name) => !model.packs.some((p) => p.name === name));
+  const packs: readonly { readonly name: string; readonly version?: string }[] = [...model.packs, ...goneNames.map((name) => ({ name }))];
+  const runs = packs.map((pack) => {
     const results = reported.filter((r) => r.pack === pack.name);
     const firstByRule = new Map<string, CheckResult>();
     for (const r of results) if (!firstByRule.has(r.ruleId)) firstByRule.set(r.ruleId, r);

@@ -74,8 +74,7 @@ export function writeEvidenceReport(outdir: string, options: ReportOptions = {})
   const built = buildEvidenceModel(outdir, { register: [], ...options });
   const provenance = readProvenance(outdir);
   const model = provenance === undefined ? built : { ...built, packs: built.packs.map((p) => withLibraryVersion(p, provenance)) };
-  const baseline =
-    options.baselineDir === undefined ? undefined : compareToBaseline(model, buildEvidenceModel(options.baselineDir, { register: options.register ?? [], now: options.now }));
+  const baseline = options.baselineDir === undefined ? undefined : compareToBaseline(model, baselineModel(options.baselineDir, options));
   const matrix = buildControlMatrix(model);
   const csvFiles = nagReportCsvFiles(model);
   const judged: JudgedInputs = {
@@ -110,6 +109,15 @@ export function writeEvidenceReport(outdir: string, options: ReportOptions = {})
     model,
     ...(baseline ? { baseline } : {}),
   };
+}
+
+/** The previous assembly's model, judged with the same register; a failure names the baseline. */
+function baselineModel(dir: string, options: ReportOptions): EvidenceModel {
+  try {
+    return buildEvidenceModel(dir, { register: options.register ?? [], ...(options.now ? { now: options.now } : {}) });
+  } catch (err) {
+    throw new Error(`baseline ${dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /** A pack's version: the one recorded with the check, else the installed version of its library at synth. */

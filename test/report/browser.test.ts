@@ -4,7 +4,7 @@ import * as path from 'path';
 import { chromium, type Browser } from 'playwright-core';
 import { EVIDENCE_FILES, writeEvidenceReport } from '../../lib/report/write-evidence-report';
 import { recordProvenance } from '../../lib/report/provenance';
-import { FIXTURE_REGISTER, synthEvidenceFixture } from './support/evidence-fixture';
+import { synthBaselineFixture } from './support/evidence-fixture';
 
 /**
  * evidence.html in a real browser (Debian's chromium driven by playwright-core): at 1400 and 390 px
@@ -18,15 +18,18 @@ const available = fs.existsSync(CHROMIUM);
 const inCi = !!process.env.CI;
 const WIDTHS = [1400, 390] as const;
 
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-browser-'));
-afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+// Made in beforeAll: jest runs no hook when every test of a file is skipped, so nothing is left behind then.
+let outdir = '';
+afterAll(() => {
+  if (outdir !== '') fs.rmSync(outdir, { recursive: true, force: true });
+});
 
 if (!available && !inCi) {
   console.warn(`SKIPPED evidence.html browser tests: no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 }
 
 const browserTest = available || inCi ? test : test.skip;
-const suffix = available ? '' : ` (SKIPPED: no chromium at ${CHROMIUM})`;
+const suffix = available || inCi ? '' : ` (SKIPPED: no chromium at ${CHROMIUM})`;
 
 interface Rendered {
   readonly width: number;
@@ -90,16 +93,22 @@ describe(`evidence.html in headless Chromium${suffix}`, () => {
   let page: string;
   beforeAll(() => {
     if (!available) return;
-    synthEvidenceFixture(outdir);
-    recordProvenance(outdir, { profile: 'fixture' });
-    writeEvidenceReport(outdir, { register: FIXTURE_REGISTER });
-    page = path.join(outdir, EVIDENCE_FILES.html);
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-browser-'));
+    // The small fixture pair (quick to synthesize) with a baseline, so every section of the page is drawn:
+    // provenance, baseline changes, findings, grouped acknowledgements, diagrams.
+    const current = path.join(outdir, 'current');
+    synthBaselineFixture(path.join(outdir, 'baseline'), 'before');
+    synthBaselineFixture(current, 'after');
+    recordProvenance(current, { profile: 'fixture' });
+    writeEvidenceReport(current, { register: [], baselineDir: path.join(outdir, 'baseline') });
+    page = path.join(current, EVIDENCE_FILES.html);
   }, 120_000);
 
   browserTest(
     `at ${WIDTHS.join(' and ')} px: no horizontal overflow, readable diagram text, no console errors, a screenshot each${suffix}`,
     async () => {
       const rendered = await render(page, WIDTHS);
+      expect(fs.readFileSync(page, 'utf8')).toContain('<section id="baseline">');
       for (const r of rendered) {
         expect({ width: r.width, overflowing: r.overflowing, consoleErrors: r.consoleErrors }).toEqual({ width: r.width, overflowing: [], consoleErrors: [] });
         expect(r.scrollWidth).toBeLessThanOrEqual(r.innerWidth);

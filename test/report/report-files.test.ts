@@ -5,7 +5,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { App, Stack } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { run } from '../../lib/cli/report';
+import { CrossBorderChecks } from '../../lib/nag/cross-border-checks';
+import { registerChecks } from '../../lib/nag/register-checks';
+import { ACCOUNT, HOME, POLICY } from '../nag/support/nag-fixtures';
 import { compareToBaseline } from '../../lib/report/baseline';
 import { fileLink } from '../../lib/report/evidence-html';
 import type { CheckResult, EvidenceModel } from '../../lib/report/evidence-model';
@@ -41,6 +46,16 @@ describe('synth verdict', () => {
     const shown = lines[1].replace(/^evidence: /, '');
     expect(path.basename(shown)).toBe(EVIDENCE_FILES.html);
     expect(fs.existsSync(path.resolve(shown))).toBe(true);
+  });
+
+  test('are printed also when synthesis fails on findings, before the failure is rethrown', () => {
+    const outdir = fs.mkdtempSync(path.join(root, 'failing-'));
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    new Bucket(new Stack(app, 'Home', { env: { account: ACCOUNT, region: HOME } }), 'Untagged');
+    registerChecks(app, new CrossBorderChecks(app, POLICY));
+    let text = '';
+    expect(() => synthWithEvidence(app, { register: [], print: (t) => (text += t) })).toThrow(/CrossBorder-DataClassTagged/);
+    expect(text).toMatch(/^CrossBorder: 2 errors, 0 warnings, 0 acknowledged, \d+ passed\nevidence: .*evidence\.html\n$/);
   });
 });
 
