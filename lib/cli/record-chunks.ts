@@ -11,13 +11,20 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import {
   csvDecidedEnd,
+  csvDialectDisagreement,
   csvFields,
   csvLayout,
   CsvHeaderError,
   CsvScanner,
+  DEFAULT_CSV_DELIMITER,
+  describeDelimiter,
   MAX_RECORD_BYTES,
+  sampleCsv,
+  sniffCsvDelimiter,
+  type CsvDelimiter,
   type CsvLayout,
   type RecordFormat,
 } from '../../lambda/core';
@@ -63,6 +70,8 @@ export class LongLineCutter {
 export interface RecordSource {
   /** The CSV header fields (undefined for JSON Lines, or for an empty CSV file). */
   readonly header: string[] | undefined;
+  /** The CSV file's delimiter: given, or guessed from its first records (comma for JSON Lines). */
+  readonly delimiter: CsvDelimiter;
   /** Physical lines before the first batch (the CSV header's). */
   readonly headerLines: number;
   readonly batches: AsyncIterable<Uint8Array>;
@@ -77,12 +86,18 @@ function startsWithBom(bytes: Uint8Array): boolean {
 }
 
 /** Where the bytes can be cut so that every record before the cut is complete (0: nowhere yet). */
-function recordsEnd(bytes: Buffer, format: RecordFormat): number {
-  return format === 'csv' ? csvDecidedEnd(bytes) : bytes.lastIndexOf(LF) + 1;
+function recordsEnd(bytes: Buffer, format: RecordFormat, delimiter: CsvDelimiter): number {
+  return format === 'csv' ? csvDecidedEnd(bytes, MAX_RECORD_BYTES, delimiter) : bytes.lastIndexOf(LF) + 1;
 }
 
 /** Record-aligned batches of a file; each batch is a fresh copy its consumer may transfer. */
-async function* recordBatches(path: string, format: RecordFormat, batchBytes: number, progress: { bytes: number }): AsyncGenerator<Uint8Array> {
+async function* recordBatches(
+  path: string,
+  format: RecordFormat,
+  delimiter: CsvDelimiter,
+  batchBytes: number,
+  progress: { bytes: number },
+): AsyncGenerator<Uint8Array> {
   const cutter = new LongLineCutter();
   let pending: Buffer = Buffer.alloc(0);
   let firstChunk = true;
@@ -92,7 +107,7 @@ async function* recordBatches(path: string, format: RecordFormat, batchBytes: nu
     if (firstChunk && startsWithBom(chunk)) chunk = chunk.subarray(3);
     firstChunk = false;
     const bytes = pending.length === 0 ? cutter.cut(chunk) : Buffer.concat([pending, cutter.cut(chunk)]);
-    const end = recordsEnd(bytes, format);
+    const end = recordsEnd(bytes, format, delimiter);
     if (end === 0) {
       pending = bytes;
       continue;
@@ -104,31 +119,67 @@ async function* recordBatches(path: string, format: RecordFormat, batchBytes: nu
 }
 
 /** The header record of a CSV file's first batch: its fields and where it ends. */
-function csvHeader(path: string, bytes: Uint8Array): { fields: string[]; end: number; lines: number } {
-  const span = new CsvScanner(bytes, true).next(0);
+function csvHeader(path: string, bytes: Uint8Array, delimiter: CsvDelimiter): { fields: string[]; end: number; lines: number } {
+  const span = new CsvScanner(bytes, true, MAX_RECORD_BYTES, delimiter).next(0);
   if (span === undefined) throw new Error('unreachable: a final scan decides every record');
   if (span.blank) throw new CliError(`${path}: the first line of a CSV file must be its header, found an empty line`);
   if (span.problem !== undefined) throw new CliError(`${path}: line 1 (the header) is not a valid CSV record (${span.problem})`);
   const headerBytes = bytes.subarray(span.start, span.end);
   if (!isUtf8(headerBytes)) throw new CliError(`${path}: line 1 (the header) is not valid UTF-8`);
-  return { fields: csvFields(Buffer.from(headerBytes).toString('utf8')), end: span.end, lines: span.lines };
+  return { fields: csvFields(Buffer.from(headerBytes).toString('utf8'), delimiter), end: span.end, lines: span.lines };
 }
 
-/** Opens `path` for batch reading; for CSV, reads and parses the header first. */
-export async function openRecordSource(path: string, format: RecordFormat, batchBytes = BATCH_BYTES): Promise<RecordSource> {
+/** How much of the start of a CSV file its delimiter is guessed from. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * The delimiter of the CSV file at `path`: `given`, or guessed from its header and first records.
+ * Refuses the file, by name and line, when most of those records do not have the header's field
+ * count with it: read on, every record would be quarantined, or (one column) written blank.
+ */
+export async function csvDelimiterOf(path: string, given: CsvDelimiter | undefined): Promise<CsvDelimiter> {
+  const handle = await open(path, 'r');
+  let bytes: Uint8Array;
+  let final: boolean;
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    bytes = buffer.subarray(startsWithBom(buffer.subarray(0, bytesRead)) ? 3 : 0, bytesRead);
+    final = bytesRead < SNIFF_BYTES;
+  } finally {
+    await handle.close();
+  }
+  const sample = given === undefined ? sniffCsvDelimiter(bytes, final) : sampleCsv(bytes, given, final);
+  const odd = csvDialectDisagreement(sample);
+  if (odd !== undefined) {
+    const how = given === undefined ? `with the delimiter guessed from its first lines, ${describeDelimiter(sample.delimiter)}` : `with --delimiter ${describeDelimiter(sample.delimiter)}`;
+    throw new CliError(
+      `${path}: read ${how}, the header has ${sample.headerFields} fields but line ${odd.line} has ${odd.fields}` +
+        ` (and so do most of the first records); refusing the file: pass --delimiter with the one it uses (comma, semicolon, tab or pipe)`,
+    );
+  }
+  return sample.delimiter;
+}
+
+/**
+ * Opens `path` for batch reading; for CSV, finds its delimiter (`delimiter`, or guessed) and reads
+ * and parses the header first.
+ */
+export async function openRecordSource(path: string, format: RecordFormat, batchBytes = BATCH_BYTES, given?: CsvDelimiter): Promise<RecordSource> {
   const progress = { bytes: 0 };
-  const batches = recordBatches(path, format, batchBytes, progress);
+  const delimiter = format === 'csv' ? await csvDelimiterOf(path, given) : DEFAULT_CSV_DELIMITER;
+  const batches = recordBatches(path, format, delimiter, batchBytes, progress);
   const bytesRead = (): number => progress.bytes;
   const close = async (): Promise<void> => {
     await batches.return(undefined);
   };
-  if (format === 'jsonl') return { header: undefined, headerLines: 0, batches, bytesRead, close };
+  if (format === 'jsonl') return { header: undefined, delimiter, headerLines: 0, batches, bytesRead, close };
 
   const first = await batches.next();
-  if (first.done) return { header: undefined, headerLines: 0, batches: (async function* () {})(), bytesRead, close };
+  if (first.done) return { header: undefined, delimiter, headerLines: 0, batches: (async function* () {})(), bytesRead, close };
   let header: ReturnType<typeof csvHeader>;
   try {
-    header = csvHeader(path, first.value);
+    header = csvHeader(path, first.value, delimiter);
   } catch (err) {
     // Reading on would take the first record for the header, or drop the whole file as empty.
     await close();
@@ -139,13 +190,13 @@ export async function openRecordSource(path: string, format: RecordFormat, batch
     if (rest.length > 0) yield rest;
     yield* batches;
   }
-  return { header: header.fields, headerLines: header.lines, batches: withRest(), bytesRead, close };
+  return { header: header.fields, delimiter, headerLines: header.lines, batches: withRest(), bytesRead, close };
 }
 
 /** The layout of a CSV header, or a one-line CliError naming the file and every header problem. */
-export function checkedCsvLayout(header: readonly string[], path: string): CsvLayout {
+export function checkedCsvLayout(header: readonly string[], path: string, delimiter: CsvDelimiter = DEFAULT_CSV_DELIMITER): CsvLayout {
   try {
-    return csvLayout(header);
+    return csvLayout(header, delimiter);
   } catch (err) {
     if (err instanceof CsvHeaderError) throw new CliError(`${path}: ${err.message}`);
     throw err;
