@@ -149,7 +149,14 @@ export async function csvDelimiterOf(path: string, given: CsvDelimiter | undefin
   } finally {
     await handle.close();
   }
-  const sample = given === undefined ? sniffCsvDelimiter(bytes, final) : sampleCsv(bytes, given, final);
+  const guessed = sniffCsvDelimiter(bytes, final);
+  const sample = given === undefined ? guessed : sampleCsv(bytes, given, final);
+  if (given !== undefined && sample.headerFields === 1 && guessed.headerFields > 1 && csvDialectDisagreement(guessed) === undefined) {
+    throw new CliError(
+      `${path}: with --delimiter ${describeDelimiter(given)} its header is one column, but it splits into ${guessed.headerFields} columns with ` +
+        `${describeDelimiter(guessed.delimiter)}, and so do its first records; refusing the file: pass --delimiter ${describeDelimiter(guessed.delimiter)} or leave it out`,
+    );
+  }
   const odd = csvDialectDisagreement(sample);
   if (odd !== undefined) {
     const how = given === undefined ? `with the delimiter guessed from its first lines, ${describeDelimiter(sample.delimiter)}` : `with --delimiter ${describeDelimiter(sample.delimiter)}`;
