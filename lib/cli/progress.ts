@@ -4,6 +4,7 @@
  * plain line every few seconds with the same numbers. Short runs stay quiet: nothing is shown before
  * the run has gone on for a few seconds.
  */
+import { whileLive } from './interrupt';
 import type { CliIo } from './io';
 
 /** Plain lines: the first after this long, then one per interval. */
@@ -48,6 +49,7 @@ export class Progress {
   private lastLine: number;
   private reported = false;
   private bar: Bar | undefined;
+  private barSettled: (() => void) | undefined;
 
   /**
    * @param terminal the stream a bar is drawn on when it is a TTY @default process.stderr
@@ -78,8 +80,10 @@ export class Progress {
       if (this.bar === undefined && now - this.started < BAR_DELAY_MS) return;
       const payload = { records: count(records), rate: count(rate), elapsedClock: elapsed, etaClock: eta };
       if (this.bar === undefined) {
-        this.bar = terminalBar(this.terminal, this.label);
-        this.bar.start(100, Math.floor(share * 100), payload);
+        const bar = terminalBar(this.terminal, this.label);
+        this.bar = bar;
+        this.barSettled = whileLive({ run: () => bar.stop() });
+        bar.start(100, Math.floor(share * 100), payload);
       } else this.bar.update(Math.floor(share * 100), payload);
       this.reported = true;
       return;
@@ -94,6 +98,8 @@ export class Progress {
   stop(): void {
     this.bar?.stop();
     this.bar = undefined;
+    this.barSettled?.();
+    this.barSettled = undefined;
   }
 
   done(records: number): void {
