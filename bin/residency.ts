@@ -37,6 +37,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write the evidence report (SARIF, control matrix, HTML) into a cloud assembly',
     load: async () => (await import('../lib/cli/report')).run,
   },
+  sample: {
+    summary: 'write seeded synthetic payment records (JSONL or CSV) with every kind of identifier planted',
+    load: async () => (await import('../lib/cli/sample')).run,
+  },
   preflight: {
     summary: 'before cdk deploy: global names, region/partition availability, accounts, secrets to fill',
     load: async () => (await import('../lib/cli/preflight')).run,
