@@ -3,6 +3,7 @@
  * Each sub-command lives in lib/cli/<name>.ts and exports `run(args, io)`; this file only dispatches,
  * turns a CliError into a one-line message with a non-zero exit, and never prints a stack trace for bad input.
  */
+import { INTERRUPTED, interruptAll, wasInterrupted } from '../lib/cli/interrupt';
 import { CliError, type CliIo, defaultIo } from '../lib/cli/io';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -36,6 +37,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write the evidence report (SARIF, control matrix, HTML) into a cloud assembly',
     load: async () => (await import('../lib/cli/report')).run,
   },
+  sample: {
+    summary: 'write seeded synthetic payment records (JSONL or CSV) with every kind of identifier planted',
+    load: async () => (await import('../lib/cli/sample')).run,
+  },
   preflight: {
     summary: 'before cdk deploy: global names, region/partition availability, accounts, secrets to fill',
     load: async () => (await import('../lib/cli/preflight')).run,
@@ -58,9 +63,23 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`residency: unknown command "${name}"\n${usage()}\n`);
     return 2;
   }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(INTERRUPTED); // a second Ctrl-C: out now
+    stopping = true;
+    void interruptAll().then((unwritten) => {
+      const what = unwritten.length > 0 ? `not written: ${unwritten.join(', ')} (no .partial file left)` : 'no output was being written';
+      // Exit once the line is out: stderr to a pipe is written asynchronously.
+      process.stderr.write(`residency ${name}: interrupted by ${signal}; ${what}\n`, () => process.exit(INTERRUPTED));
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await (await command.load())(rest, io);
   } catch (err) {
+    // Interrupted, the run fails as its workers and files go away: the signal handler reports that.
+    if (wasInterrupted()) return new Promise<number>(() => undefined);
     if (err instanceof CliError) {
       io.stderr(`residency ${name}: ${err.message}\n`);
       return err.exitCode;

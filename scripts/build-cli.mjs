@@ -13,7 +13,7 @@ const BUILT_STAMP = '.built';
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['bin/residency.ts', 'lib/**/*.ts', 'lambda/**/*.ts'],
+  entryPoints: ['bin/residency.ts', 'lib/**/*.ts', 'lambda/**/*.ts', 'bench/synthetic-records.ts'],
   outdir,
   outbase: '.',
   platform: 'node',

@@ -15,7 +15,7 @@ process.env.POWERTOOLS_DEV ??= 'false';
 const ROOT = join(__dirname, '..');
 const STAMP = join(ROOT, 'dist', '.built');
 const LOCK = join(ROOT, '.dist-build.lock');
-const SOURCE_DIRS = ['bin', 'lib', 'lambda'];
+const SOURCE_DIRS = ['bin', 'lib', 'lambda', 'bench'];
 const STALE_LOCK_MS = 120_000;
 
 function newestSource(): number {

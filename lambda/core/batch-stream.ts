@@ -10,7 +10,7 @@
  * an invalid byte quarantines its line, it is never replaced by U+FFFD.
  */
 import { MAX_RECORD_BYTES, type RecordFormat } from './batch';
-import { csvDecidedEnd } from './csv';
+import { csvDecidedEnd, DEFAULT_CSV_DELIMITER, type CsvDelimiter } from './csv';
 
 /** Target size of one batch (a batch holds whole records, so it may be longer by one record). */
 export const BATCH_BYTES = 1 << 20;
@@ -55,8 +55,8 @@ function startsWithBom(bytes: Uint8Array): boolean {
 }
 
 /** Where the bytes can be cut so that every record before the cut is complete (0: nowhere yet). */
-function recordsEnd(bytes: Buffer, format: RecordFormat): number {
-  return format === 'csv' ? csvDecidedEnd(bytes) : bytes.lastIndexOf(LF) + 1;
+function recordsEnd(bytes: Buffer, format: RecordFormat, delimiter: CsvDelimiter): number {
+  return format === 'csv' ? csvDecidedEnd(bytes, MAX_RECORD_BYTES, delimiter) : bytes.lastIndexOf(LF) + 1;
 }
 
 export interface RecordBatchOptions {
@@ -70,6 +70,8 @@ export interface RecordBatchOptions {
   readonly startOfInput?: boolean;
   /** Told the size of every chunk read (for progress). @default none */
   readonly onChunk?: (bytes: number) => void;
+  /** The CSV delimiter, which decides where a quoted record ends. @default DEFAULT_CSV_DELIMITER (a comma) */
+  readonly delimiter?: CsvDelimiter;
 }
 
 /**
@@ -80,6 +82,7 @@ export interface RecordBatchOptions {
  */
 export async function* recordBatches(chunks: AsyncIterable<Uint8Array>, format: RecordFormat, options: RecordBatchOptions = {}): AsyncGenerator<Uint8Array> {
   const batchBytes = options.batchBytes ?? BATCH_BYTES;
+  const delimiter = options.delimiter ?? DEFAULT_CSV_DELIMITER;
   const cutter = new LongLineCutter();
   let pending: Buffer = Buffer.alloc(0);
   let bomDecided = options.startOfInput === false;
@@ -87,7 +90,7 @@ export async function* recordBatches(chunks: AsyncIterable<Uint8Array>, format: 
   let collectedBytes = 0;
   const take = (bytes: Buffer): Uint8Array | undefined => {
     const whole = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
-    const end = recordsEnd(whole, format);
+    const end = recordsEnd(whole, format, delimiter);
     if (end === 0) {
       pending = whole;
       return undefined;

@@ -12,12 +12,13 @@ import {
   BatchWriter,
   countLines,
   INVALID_UTF8_DETAIL,
+  MAX_RECORD_BYTES,
   TOO_LONG_DETAIL,
   type BatchOptions,
   type DesensitizedBatch,
   type QuarantineReasonCode,
 } from './batch';
-import { csvFields, CsvScanner, formatCsvRow } from './csv';
+import { csvFields, CsvScanner, DEFAULT_CSV_DELIMITER, formatCsvRow, type CsvDelimiter } from './csv';
 import { desensitizeRecord, transformForPath, type DesensitizePlan } from './desensitize';
 import { findIdentifiers } from './detectors/identifiers';
 import { describeKey } from './diagnostics';
@@ -28,6 +29,8 @@ import { isPlainObject, setField } from './transforms';
 export interface CsvLayout {
   readonly columns: readonly string[];
   readonly paths: readonly (readonly string[])[];
+  /** The file's field delimiter, used to read its records and to write the output's. @default ',' */
+  readonly delimiter?: CsvDelimiter;
 }
 
 export class CsvHeaderError extends Error {}
@@ -37,7 +40,8 @@ function shownColumn(column: string, index: number): string {
   return findIdentifiers(column).length > 0 ? `column ${index + 1}` : `column ${index + 1} ${JSON.stringify(describeKey(column))}`;
 }
 
-export function csvLayout(header: readonly string[]): CsvLayout {
+/** @param delimiter the file's field delimiter @default ',' */
+export function csvLayout(header: readonly string[], delimiter: CsvDelimiter = DEFAULT_CSV_DELIMITER): CsvLayout {
   const problems: string[] = [];
   const seen = new Map<string, number>();
   header.forEach((column, index) => {
@@ -58,7 +62,7 @@ export function csvLayout(header: readonly string[]): CsvLayout {
     }
   }
   if (problems.length > 0) throw new CsvHeaderError(`invalid CSV header: ${problems.join('; ')}`);
-  return { columns: header, paths: header.map((column) => column.split('.')) };
+  return { columns: header, paths: header.map((column) => column.split('.')), delimiter };
 }
 
 function csvRecord(fields: readonly string[], layout: CsvLayout): Record<string, unknown> {
@@ -102,11 +106,20 @@ export function csvOutputColumns(layout: CsvLayout, plan: DesensitizePlan): numb
 type OnRecord = (fields: string[], line: number) => void;
 type OnRefused = (line: number, reason: QuarantineReasonCode, detail: string) => void;
 
-/** Calls `onRecord` for every readable record of the batch, `onRefused` for every other one. */
-export function forEachCsvRecord(bytes: Uint8Array, onRecord: OnRecord, onRefused: OnRefused, options: BatchOptions = {}): void {
+/**
+ * Calls `onRecord` for every readable record of the batch, `onRefused` for every other one.
+ * @param delimiter the file's field delimiter @default ','
+ */
+export function forEachCsvRecord(
+  bytes: Uint8Array,
+  onRecord: OnRecord,
+  onRefused: OnRefused,
+  options: BatchOptions = {},
+  delimiter: CsvDelimiter = DEFAULT_CSV_DELIMITER,
+): void {
   const buffer = batchBuffer(bytes, options);
   const valid = isUtf8(buffer);
-  const scanner = new CsvScanner(buffer, true);
+  const scanner = new CsvScanner(buffer, true, MAX_RECORD_BYTES, delimiter);
   let line = 1;
   for (let pos = 0; pos < buffer.length; ) {
     const span = scanner.next(pos);
@@ -116,7 +129,7 @@ export function forEachCsvRecord(bytes: Uint8Array, onRecord: OnRecord, onRefuse
     } else if (span.tooLong) onRefused(line, 'too_long', TOO_LONG_DETAIL);
     else if (span.problem !== undefined) onRefused(line, 'unparseable', `not a valid CSV record (${span.problem})`);
     else if (!valid && !isUtf8(buffer.subarray(span.start, span.end))) onRefused(line, 'invalid_utf8', INVALID_UTF8_DETAIL);
-    else onRecord(csvFields(buffer.toString('utf8', span.start, span.end)), line);
+    else onRecord(csvFields(buffer.toString('utf8', span.start, span.end), delimiter), line);
     line += span.lines;
     pos = span.end;
   }
@@ -137,6 +150,7 @@ function eachCsvRecord(
     },
     onRefused,
     options,
+    layout.delimiter,
   );
 }
 
@@ -155,7 +169,7 @@ export function desensitizeCsv(
       batch.read++;
       const result = desensitizeRecord(record, plan);
       if (result.status === 'quarantined') batch.refuse(line, result.reason, result.detail, result.field);
-      else batch.write(formatCsvRow(outputColumns.map((column) => csvCell(valueAt(result.record, layout.paths[column])))), result.counts, result.mismatches);
+      else batch.write(formatCsvRow(outputColumns.map((column) => csvCell(valueAt(result.record, layout.paths[column]))), layout.delimiter), result.counts, result.mismatches);
     },
     (line, reason, detail) => {
       batch.read++;

@@ -47,7 +47,22 @@ export { JsonNumber, isJsonNumber } from './json/json-number';
 export { readJsonLine, readJsonRecord, type JsonRecordRead } from './json/read-record';
 export { stringifyExact } from './json/stringify-exact';
 export { describeKey, describePath, withoutIdentifiers } from './diagnostics';
-export { csvDecidedEnd, csvFields, CsvScanner, formatCsvRow, type CsvSpan } from './csv';
+export {
+  CSV_DELIMITERS,
+  csvDecidedEnd,
+  csvDialectDisagreement,
+  csvFields,
+  CsvScanner,
+  DEFAULT_CSV_DELIMITER,
+  describeDelimiter,
+  formatCsvRow,
+  isCsvDelimiter,
+  sampleCsv,
+  sniffCsvDelimiter,
+  type CsvDelimiter,
+  type CsvSample,
+  type CsvSpan,
+} from './csv';
 export {
   countLines,
   MAX_DEPTH,

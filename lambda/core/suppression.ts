@@ -158,7 +158,7 @@ export function suppressJsonl(text: string, matcher: SubjectMatcher): Suppressed
 /** CSV (header apart): a suppressed record's lines, quoted newlines included, become empty. */
 export function suppressCsv(text: string, layout: CsvLayout, matcher: SubjectMatcher): SuppressedBatch {
   if (matcher.tokens.size === 0) return { text, suppressed: 0 };
-  const parsed = parseCsv(text);
+  const parsed = parseCsv(text, layout.delimiter);
   const starts = [...parsed.records.map((r) => r.line), ...parsed.problems.map((p) => p.line)].sort((a, b) => a - b);
   const lines = text.split('\n');
   let suppressed = 0;

@@ -12,6 +12,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InventorySnapshot } from '../../lambda/core';
 import { createBatchRunner, type BatchOutcome, type BatchTask } from './batch-task';
+import { whileLive } from './interrupt';
 
 export type WorkerRequest = { readonly type: 'batch'; readonly bytes: Uint8Array } | { readonly type: 'inventory' };
 export type WorkerReply =
@@ -102,6 +103,11 @@ class BatchWorker {
 
 export function workerExecutor(task: BatchTask, count: number): BatchExecutor {
   const workers = Array.from({ length: count }, () => new BatchWorker(task));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  };
+  // Interrupted, the workers stop at once.
+  const settled = whileLive({ run: stopAll });
   let next = 0;
   return {
     run: async (bytes) => {
@@ -116,7 +122,8 @@ export function workerExecutor(task: BatchTask, count: number): BatchExecutor {
       return replies.flatMap((reply) => (reply.type === 'inventory' && reply.inventory ? [reply.inventory] : []));
     },
     close: async () => {
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      settled();
+      await stopAll();
     },
   };
 }

@@ -5,6 +5,7 @@
 // Imported module by module, not from the core's index: a worker thread then never loads zod
 // (rule validation happens once, in the main thread), which keeps worker start-up short.
 import type { DesensitizedBatch, RecordFormat } from '../../lambda/core/batch';
+import type { CsvDelimiter } from '../../lambda/core/csv';
 import { csvLayout, csvOutputColumns, desensitizeCsv, scanCsv, type CsvLayout } from '../../lambda/core/csv-records';
 import { compileTransferRule } from '../../lambda/core/desensitize';
 import { desensitizeJsonl, scanJsonl } from '../../lambda/core/records';
@@ -14,11 +15,13 @@ import { tokenKeyFromBytes } from '../../lambda/core/tokens';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
 
 export type BatchTask =
-  | { readonly kind: 'scan'; readonly format: RecordFormat; readonly header?: readonly string[] }
+  | { readonly kind: 'scan'; readonly format: RecordFormat; readonly header?: readonly string[]; readonly delimiter?: CsvDelimiter }
   | {
       readonly kind: 'desensitize';
       readonly format: RecordFormat;
       readonly header?: readonly string[];
+      /** The CSV file's delimiter. @default ',' */
+      readonly delimiter?: CsvDelimiter;
       /** Already validated by the main thread (`loadTransferRule`). */
       readonly rule: TransferRule;
       readonly tokenKey: Uint8Array;
@@ -45,7 +48,7 @@ export interface BatchRunner {
 
 /** The CSV layout, or undefined for JSON Lines. An empty CSV file has no header, and no batch ever comes. */
 function layoutOf(task: BatchTask): CsvLayout | undefined {
-  return task.format === 'csv' && task.header !== undefined ? csvLayout(task.header) : undefined;
+  return task.format === 'csv' && task.header !== undefined ? csvLayout(task.header, task.delimiter) : undefined;
 }
 
 /** The reader skips the file's byte order mark itself; a batch is never treated as the start of the input. */

@@ -28,7 +28,7 @@ import {
   type TransferRule,
 } from '../../lambda/core';
 import { CliError, type CliIo } from './io';
-import { fileErrorReason, inputFormat, parseFlags, readableFileSize, requireFlag, USAGE_ERROR, workerCount } from './options';
+import { delimiterFlag, fileErrorReason, inputFormat, parseFlags, readableFileSize, requireFlag, USAGE_ERROR, workerCount } from './options';
 import { OutputFile } from './output-file';
 import { runPipeline } from './pipeline';
 import { Progress } from './progress';
@@ -43,6 +43,8 @@ const USAGE = `usage: residency desensitize --rule RULE.json --in FILE --out FIL
   --quarantine FILE      JSON Lines: line number and reason of every record not written
   --workers N            worker threads (default: the machine's available cores)
   --input-format F       jsonl or csv, when the extension does not say
+  --delimiter D          CSV delimiter: , ; | or tab (default: guessed from the header and first
+                         lines); the output uses the input's
   --token-key-file FILE  HMAC key for token fields (hex or raw bytes, at least 32 bytes);
                          otherwise RESIDENCY_TOKEN_KEY (hex) is used; one of them is required
   --suppress FILE        suppression list (JSON, see docs/incidents-and-rights.md): records of the
@@ -109,6 +111,17 @@ interface Totals {
   readonly reasons: Partial<Record<QuarantineReasonCode, number>>;
   /** Kept values that did not have their shape, by the rule's field path. */
   readonly shapeMismatches: Record<string, number>;
+  /** Whether a written record holds anything (not `{}`, nor a CSV row of empty cells). */
+  wroteContent: boolean;
+}
+
+/** Whether the output lines hold a record with content: not only `{}` lines or CSV rows of empty cells. */
+function holdsContent(output: Uint8Array, format: RecordFormat, delimiter: number): boolean {
+  for (const byte of output) {
+    if (byte === 10 || byte === 13) continue;
+    if (format === 'csv' ? byte !== delimiter : byte !== 0x7b && byte !== 0x7d) return true;
+  }
+  return false;
 }
 
 interface DesensitizeSourceOptions {
@@ -129,12 +142,18 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
   const { source, inPath, format, workers, rule, tokenKey, progress } = options;
   let outputHeader: string | undefined;
   if (format === 'csv' && source.header !== undefined) {
-    const layout = checkedCsvLayout(source.header, inPath);
-    outputHeader = formatCsvRow(csvOutputColumns(layout, compileTransferRule(rule, tokenKey)).map((column) => layout.columns[column]));
+    const layout = checkedCsvLayout(source.header, inPath, source.delimiter);
+    const columns = csvOutputColumns(layout, compileTransferRule(rule, tokenKey));
+    if (columns.length === 0) {
+      // Every record would be written as an empty line.
+      throw new CliError(`${inPath}: rule ${rule.id} keeps none of its ${layout.columns.length} columns; nothing would be written (is the delimiter right? pass --delimiter)`);
+    }
+    outputHeader = formatCsvRow(columns.map((column) => layout.columns[column]), source.delimiter);
   }
   const out = await OutputFile.create(options.outPath, 'out');
   const quarantine = await OutputFile.create(options.quarantinePath, 'quarantine');
-  const totals: Totals = { read: 0, written: 0, quarantined: 0, suppressed: 0, counts: emptyCounts(), reasons: {}, shapeMismatches: {} };
+  const totals: Totals = { read: 0, written: 0, quarantined: 0, suppressed: 0, counts: emptyCounts(), reasons: {}, shapeMismatches: {}, wroteContent: false };
+  const delimiterByte = source.delimiter.charCodeAt(0);
   try {
     if (outputHeader !== undefined) await out.write(`${outputHeader}\n`);
     await runPipeline({
@@ -144,6 +163,7 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
         kind: 'desensitize',
         format,
         header: source.header,
+        delimiter: source.delimiter,
         rule,
         tokenKey: Buffer.from(tokenKey.key.export()),
         ...(options.suppressTokens === undefined ? {} : { suppressTokens: options.suppressTokens }),
@@ -157,6 +177,7 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
         totals.quarantined += batch.quarantine.length;
         addCounts(totals.counts, batch.counts);
         for (const [field, count] of Object.entries(batch.shapeMismatches)) totals.shapeMismatches[field] = (totals.shapeMismatches[field] ?? 0) + count;
+        if (!totals.wroteContent && batch.written > 0) totals.wroteContent = holdsContent(output, format, delimiterByte);
         await out.write(output);
         let lines = '';
         for (const entry of batch.quarantine) {
@@ -167,6 +188,9 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
       },
       onProgress: (bytesRead) => progress.update(bytesRead, totals.read),
     });
+    if (totals.written > 0 && !totals.wroteContent) {
+      throw new CliError(`${inPath}: rule ${rule.id} left all ${totals.written} written records empty; nothing written (do its field paths match the input's fields?)`);
+    }
     await out.commit();
     await quarantine.commit();
   } catch (err) {
@@ -184,6 +208,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     quarantine: { type: 'string' },
     workers: { type: 'string' },
     'input-format': { type: 'string' },
+    delimiter: { type: 'string' },
     'token-key-file': { type: 'string' },
     suppress: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -199,6 +224,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   assertDistinctPaths({ in: inPath, out: outPath, quarantine: quarantinePath, rule: rulePath, ...(flags.suppress ? { suppress: flags.suppress } : {}) });
   const workers = workerCount(flags.workers);
   const format = inputFormat(inPath, flags['input-format']);
+  const delimiter = delimiterFlag(flags.delimiter);
 
   // Refuse a bad rule or a missing key before touching the input.
   const rule = await readRule(rulePath);
@@ -206,7 +232,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const suppressTokens = flags.suppress === undefined ? undefined : await readSuppressionTokens(flags.suppress);
   const inputBytes = await readableFileSize(inPath, 'in');
 
-  const source = await openRecordSource(inPath, format);
+  const source = await openRecordSource(inPath, format, undefined, delimiter);
   const progress = new Progress(io, 'residency desensitize', inputBytes);
   let totals: Totals;
   try {
@@ -230,5 +256,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     destination: rule.destination.region,
   };
   io.stdout(`${JSON.stringify(summary)}\n`);
+  if (totals.written === 0 && totals.quarantined > 0) {
+    io.stderr(`residency desensitize: no record of ${inPath} was written: all ${totals.quarantined} not suppressed were quarantined (reasons in ${quarantinePath})\n`);
+    return 1;
+  }
   return 0;
 }

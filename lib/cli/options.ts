@@ -4,7 +4,8 @@ import { access, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { RecordFormat } from '../../lambda/core';
+import type { RecordFormat } from '../../lambda/core/batch';
+import { CSV_DELIMITERS, isCsvDelimiter, type CsvDelimiter } from '../../lambda/core/csv';
 import { errorMessage } from '../../lambda/core/errors';
 import { CliError } from './io';
 
@@ -57,6 +58,18 @@ export function inputFormat(path: string, override: string | undefined): RecordF
     throw new CliError(`cannot tell the format of ${path} from its extension; name it .jsonl or .csv, or pass --input-format jsonl|csv`, USAGE_ERROR);
   }
   return format;
+}
+
+const DELIMITER_NAMES: Readonly<Record<string, CsvDelimiter>> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t', pipe: '|' };
+
+/** `--delimiter`: `,` `;` `|` or a tab, or their names (comma, semicolon, tab, pipe); undefined: guess it. */
+export function delimiterFlag(value: string | undefined): CsvDelimiter | undefined {
+  if (value === undefined) return undefined;
+  const delimiter = isCsvDelimiter(value) ? value : DELIMITER_NAMES[value.toLowerCase()];
+  if (delimiter === undefined) {
+    throw new CliError(`--delimiter must be one of ${CSV_DELIMITERS.map((d) => (d === '\t' ? 'tab' : d)).join(' ')} (or comma, semicolon, pipe), got "${value}"`, USAGE_ERROR);
+  }
+  return delimiter;
 }
 
 /** `ENOENT`, `EACCES`, ...: the short reason a file operation failed (errors may come from another realm, so no instanceof). */

@@ -2,9 +2,10 @@
  * An output file that appears only when complete: written as `<path>.partial` and renamed at the
  * end, so a downstream job never picks up half an export after a crash or a refused run.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { whileLive } from './interrupt';
 import { CliError } from './io';
 import { fileErrorReason } from './options';
 
@@ -13,17 +14,27 @@ export class OutputFile {
     private readonly path: string,
     private readonly partialPath: string,
     private readonly stream: WriteStream,
+    /** Ends the interruption's claim on the `.partial` (it removes it while the file is being written). */
+    private readonly settled: () => void,
   ) {}
 
   static async create(path: string, flag: string): Promise<OutputFile> {
     const partialPath = `${path}.partial`;
     const stream = createWriteStream(partialPath, { flags: 'w' });
+    const settled = whileLive({
+      unwritten: path,
+      run: () => {
+        stream.destroy();
+        rmSync(partialPath, { force: true });
+      },
+    });
     try {
       await once(stream, 'open');
     } catch (err) {
+      settled();
       throw new CliError(`cannot write --${flag} ${path}: ${fileErrorReason(err)}`);
     }
-    return new OutputFile(path, partialPath, stream);
+    return new OutputFile(path, partialPath, stream, settled);
   }
 
   /** Writes text or UTF-8 bytes, waiting when the disk is slower than the records come. */
@@ -34,10 +45,12 @@ export class OutputFile {
   async commit(): Promise<void> {
     await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await rename(this.partialPath, this.path);
+    this.settled();
   }
 
   async discard(): Promise<void> {
     this.stream.destroy();
     await rm(this.partialPath, { force: true });
+    this.settled();
   }
 }

@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { Inventory } from '../../lambda/core';
 import { CliError, type CliIo } from './io';
-import { inputFormat, parseFlags, readableFileSize, requireFlag, USAGE_ERROR, workerCount } from './options';
+import { delimiterFlag, inputFormat, parseFlags, readableFileSize, requireFlag, USAGE_ERROR, workerCount } from './options';
 import { runPipeline } from './pipeline';
 import { Progress } from './progress';
 import { checkedCsvLayout, openRecordSource } from './record-chunks';
@@ -19,6 +19,7 @@ const USAGE = `usage: residency scan --in FILE [options]
   --format F           json (default) or markdown (the risk summary for compliance)
   --workers N          worker threads (default: the machine's available cores)
   --input-format F     jsonl or csv, when the extension does not say
+  --delimiter D        CSV delimiter: , ; | or tab (default: guessed from the header and first lines)
 `;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -27,6 +28,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     format: { type: 'string' },
     workers: { type: 'string' },
     'input-format': { type: 'string' },
+    delimiter: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flags.help) {
@@ -40,19 +42,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const workers = workerCount(flags.workers);
   const format = inputFormat(inPath, flags['input-format']);
+  const delimiter = delimiterFlag(flags.delimiter);
   const inputBytes = await readableFileSize(inPath, 'in');
 
-  const source = await openRecordSource(inPath, format);
+  const source = await openRecordSource(inPath, format, undefined, delimiter);
   const inventory = new Inventory();
   const progress = new Progress(io, 'residency scan', inputBytes);
   try {
     // An empty CSV file has no header; then no batch comes either.
-    if (source.header !== undefined) checkedCsvLayout(source.header, inPath);
+    if (source.header !== undefined) checkedCsvLayout(source.header, inPath, source.delimiter);
     let lines = 0;
     const parts = await runPipeline({
       source,
       workers,
-      task: { kind: 'scan', format, header: source.header },
+      task: { kind: 'scan', format, header: source.header, delimiter: source.delimiter },
       onOutcome: (outcome) => {
         if (outcome.kind === 'scan') lines += outcome.lines;
       },
@@ -64,6 +67,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const report = inventory.report();
   progress.done(report.records + report.invalid);
+  if (report.records === 0 && report.invalid > 0) {
+    throw new CliError(`${inPath}: none of its ${report.invalid} records could be read (${Object.entries(report.invalidReasons).map(([reason, n]) => `${reason}: ${n}`).join(', ')}); no inventory written`);
+  }
   io.stdout(outputFormat === 'json' ? `${JSON.stringify(report, null, 2)}\n` : scanMarkdown(report, basename(inPath), new Date()));
   return 0;
 }

@@ -68,7 +68,7 @@ describe('residency desensitize --suppress', () => {
 
   test('no list given: suppressed is 0; a bad list is refused before the input is read, naming the entry', async () => {
     const io = captureIo();
-    const p = { in: dir.file('in.jsonl', '{"a":1}\n'), out: dir.file('o.jsonl'), quarantine: dir.file('q.jsonl') };
+    const p = { in: dir.file('in.jsonl', '{"memo":"hello"}\n'), out: dir.file('o.jsonl'), quarantine: dir.file('q.jsonl') };
     await run(['--rule', RULE, '--in', p.in, '--out', p.out, '--quarantine', p.quarantine], io);
     expect(JSON.parse(io.out[0])).toMatchObject({ read: 1, suppressed: 0 });
     await expect(desensitize('{"a":1}\n', 'in.jsonl', JSON.stringify({ version: 1, entries: [{ token: 'x', reason: 'erasure', since: '2026-06-01' }] }))).rejects.toThrow(
