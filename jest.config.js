@@ -12,4 +12,7 @@ module.exports = {
   // CDK synth is CPU-bound; two workers match the two cores CI has.
   maxWorkers: 2,
   testTimeout: 60000,
+  // Each profile is synthesized once per run (test/support/fixture-assembly.ts); suites read the templates.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

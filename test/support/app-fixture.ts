@@ -53,14 +53,26 @@ export function hsmTestConfig(): ResidencyConfig {
   return loadConfig({ ...raw, cloudHsm }, 'test profile hsm');
 }
 
-/** Builds the real app for a shipped profile exactly as bin/app.ts does (packs, acknowledgements). */
-export function buildApp(profile: string): BuiltApp {
-  return buildAppFor(shippedConfig(profile));
+/** Builds the real app for a shipped profile exactly as bin/app.ts does (packs, acknowledgements), without bundling. */
+export function buildApp(profile: string, options: { outdir?: string; bundle?: boolean } = {}): BuiltApp {
+  return buildAppFor(shippedConfig(profile), options);
 }
 
-/** Builds the real app for a validated config exactly as bin/app.ts does (packs, acknowledgements). */
-export function buildAppFor(config: ResidencyConfig): BuiltApp {
-  const app = new App({ context: shippedContext() });
+/**
+ * CDK context that skips asset bundling in every stack (`Stack.bundlingRequired` is false, so a
+ * NodejsFunction stages a placeholder instead of running esbuild). Every test synth uses it; only
+ * the bundle-size test bundles for real.
+ */
+export const NO_BUNDLING: Record<string, unknown> = { 'aws:cdk:bundling-stacks': [] };
+
+/** The shipped context without bundling: what every test app is built with. */
+export function testContext(): Record<string, unknown> {
+  return { ...shippedContext(), ...NO_BUNDLING };
+}
+
+/** Builds the real app for a validated config exactly as bin/app.ts does (packs, acknowledgements), without bundling. */
+export function buildAppFor(config: ResidencyConfig, options: { outdir?: string; bundle?: boolean } = {}): BuiltApp {
+  const app = new App({ outdir: options.outdir, context: options.bundle === true ? shippedContext() : testContext() });
   const transfers = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
   const stacks = createResidencyStacks(app, config, transfers);
   const { packs } = registerCheckPacks(app, config);
