@@ -54,7 +54,7 @@ export function hsmTestConfig(): ResidencyConfig {
 }
 
 /** Builds the real app for a shipped profile exactly as bin/app.ts does (packs, acknowledgements), without bundling. */
-export function buildApp(profile: string, options: { outdir?: string; bundle?: boolean } = {}): BuiltApp {
+export function buildApp(profile: string, options: BuildOptions = {}): BuiltApp {
   return buildAppFor(shippedConfig(profile), options);
 }
 
@@ -70,12 +70,24 @@ export function testContext(): Record<string, unknown> {
   return { ...shippedContext(), ...NO_BUNDLING };
 }
 
+export interface BuildOptions {
+  /** Where synth writes the assembly. @default a temp dir CDK picks */
+  readonly outdir?: string;
+  /** Bundle the functions with esbuild (only the bundle-size test does). @default false */
+  readonly bundle?: boolean;
+  /**
+   * Register the check packs and cfn-guard as validation plugins. Without them synth runs no
+   * plugin (the packs can still be run on the tree); `packs` is then empty. @default true
+   */
+  readonly checks?: boolean;
+}
+
 /** Builds the real app for a validated config exactly as bin/app.ts does (packs, acknowledgements), without bundling. */
-export function buildAppFor(config: ResidencyConfig, options: { outdir?: string; bundle?: boolean } = {}): BuiltApp {
+export function buildAppFor(config: ResidencyConfig, options: BuildOptions = {}): BuiltApp {
   const app = new App({ outdir: options.outdir, context: options.bundle === true ? shippedContext() : testContext() });
   const transfers = loadApprovedTransfers(config, APP_DIR, TEST_NOW);
   const stacks = createResidencyStacks(app, config, transfers);
-  const { packs } = registerCheckPacks(app, config);
+  const packs = options.checks === false ? [] : registerCheckPacks(app, config).packs;
   const acknowledgements = applyAcknowledgements(app, acknowledgementsFor(config));
   return { app, config, stacks, packs, acknowledgements };
 }
