@@ -34,7 +34,7 @@ test('the C3 bucket is encrypted with the key in the CloudHSM store; no KMS-held
   expect(c3Buckets).toHaveLength(1);
   expect(JSON.stringify(c3Buckets[0][1].Properties?.BucketEncryption)).toContain(JSON.stringify({ 'Fn::GetAtt': [keyStoreId, 'KeyArn'] }));
   // C1 class and outbound keys, C2 class and token keys, audit, logs: no C3 key held by KMS.
-  expect(ofType('AWS::KMS::Key').map(([, k]) => tag(k, 'data-class')).sort()).toEqual(['C1', 'C1', 'C2', 'C2', 'audit', 'logs', 'logs']); // the second logs key: the default-SG closer's
+  expect(ofType('AWS::KMS::Key').map(([, k]) => tag(k, 'data-class')).sort()).toEqual(['C1', 'C2', 'C2', 'audit', 'desensitized', 'logs', 'logs']); // desensitized: the outbound key; the second logs key: the default-SG closer's
 });
 
 test('the store is on the configured cluster; its provider logs with the logs key for the configured retention', () => {

@@ -6,6 +6,7 @@ import { baseRuleId } from '../../lib/nag/acknowledgement-checks';
 import { fixtureAssembly, type FixtureAssembly } from '../support/fixture-assembly';
 import { unknownIamActions } from '../support/iam-actions';
 import { isOffered } from '../../lib/availability';
+import { DATA_CLASS_TAG, isKnownDataClass } from '../../lib/vocabulary/data-classes';
 import {
   bucketNameFindings,
   iamActionsOf,
@@ -143,7 +144,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
     const regions = [config.homeRegion, ...config.allowedDestinationRegions];
     for (const [stack, id, resource] of resources(profile).filter(([, , r]) => stores.includes(r.Type))) {
       const tags = tagsOf(resource);
-      expect({ stack, id, dataClass: /^(C1|C2|C3|audit|logs|access-logs)$/.test(tags['data-class'] ?? '') }).toEqual({ stack, id, dataClass: true });
+      expect({ stack, id, dataClass: isKnownDataClass(tags[DATA_CLASS_TAG]) }).toEqual({ stack, id, dataClass: true });
       expect(regions).toContain(tags.residency);
     }
   });
