@@ -63,7 +63,10 @@ function benchS3(body: () => Readable, size: number, sink: { parts: number; byte
         const part = input.Body as Buffer;
         sink.parts++;
         sink.bytes += part.length;
-        return { ETag: `"${createHash('md5').update(part).digest('hex')}"`, ChecksumSHA256: createHash('sha256').update(part).digest('base64') };
+        // S3 checks the part against the SHA-256 the gateway sent; so does this sink, then drops the bytes.
+        const checksum = createHash('sha256').update(part).digest('base64');
+        if (checksum !== input.ChecksumSHA256) throw new Error(`bench S3: part ${String(input.PartNumber)} does not match its SHA-256`);
+        return { ETag: `"part-${String(input.PartNumber)}"`, ChecksumSHA256: checksum };
       }
       case 'CompleteMultipartUploadCommand':
         return { VersionId: 'v-staged' };
