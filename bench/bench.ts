@@ -9,12 +9,19 @@
  * inventory in DOMAIN.md, then the acceptance ratio: desensitize with default settings over the
  * floor (target: at most 2). Each timing is the best of --repeat runs: other processes on a shared
  * machine only ever slow a run.
+ *
+ * Then the gateway (bench/gateway-bench.ts, in a child process so that its peak RSS is its own): a
+ * --gateway-bytes object (default 1 GB) of the same records, streamed from a mocked S3 GetObject
+ * body through the gateway's real code into multipart uploads that are hashed and discarded. Prints
+ * its peak RSS (target: at most 512 MB) and records/s against the CLI's desensitize passes above
+ * (target: the CLI at most 2x as fast).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { run as desensitize, TOKEN_KEY_ENV } from '../lib/cli/desensitize';
 import type { CliIo } from '../lib/cli/io';
@@ -25,10 +32,16 @@ const PROJECTED_RECORDS = 5_000_000;
 const OUT = join(__dirname, 'out');
 const RULE = join(__dirname, '..', 'rules', 'cn-home', 'sg-settlement.json');
 const TARGET_RATIO = 2;
+const GATEWAY_RSS_LIMIT_MB = 512;
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { records: { type: 'string', default: '200000' }, workers: { type: 'string' }, repeat: { type: 'string', default: '2' } },
+  options: {
+    records: { type: 'string', default: '200000' },
+    workers: { type: 'string' },
+    repeat: { type: 'string', default: '2' },
+    'gateway-bytes': { type: 'string', default: String(1e9) },
+  },
 });
 const recordCount = Number(values.records);
 const workers = Number(values.workers ?? Math.max(2, availableParallelism()));
@@ -150,6 +163,46 @@ async function main(): Promise<void> {
   const summary = captured.filter((line) => line.startsWith('{"read"')).pop();
   if (summary) console.log(`last desensitize summary: ${summary.trim()}`);
   if (!sameOrder) process.exitCode = 1;
+
+  const cliOne = results.find((r) => r.label === 'desensitize, 1 worker') as Timing;
+  if (!gatewayPass(input, { oneWorker: recordCount / cliOne.seconds, byDefault: recordCount / byDefault.seconds, defaultWorkers })) process.exitCode = 1;
+}
+
+interface GatewayResult {
+  readonly records: number;
+  readonly bytes: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMB: number;
+  readonly parts: number;
+}
+
+/** The gateway on one large object, in a child process; returns whether both targets are met. */
+function gatewayPass(input: string, cli: { oneWorker: number; byDefault: number; defaultWorkers: number }): boolean {
+  const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'gateway-bench.ts'), '--records-file', input, '--bytes', String(values['gateway-bytes'])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`gateway bench failed (exit ${child.status}): ${child.stderr}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').pop() as string) as GatewayResult;
+  const rate = result.records / result.seconds;
+  const rssWithin = result.peakRssMB <= GATEWAY_RSS_LIMIT_MB;
+  const ratio = cli.byDefault / rate;
+  const ratioOne = cli.oneWorker / rate;
+  console.log(
+    `\ngateway: ${(result.bytes / 1e9).toFixed(2)} GB object (${result.records.toLocaleString('en-US')} records) streamed from a mocked S3 body into ` +
+      `${result.parts} multipart parts, one rule, in ${result.seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} CPU s)`,
+  );
+  console.log(`gateway peak RSS ${result.peakRssMB.toFixed(0)} MB (target: at most ${GATEWAY_RSS_LIMIT_MB} MB): ${rssWithin ? 'within' : 'OVER'}`);
+  console.log(
+    `records/s: gateway ${Math.round(rate).toLocaleString('en-US')}, CLI desensitize 1 worker ${Math.round(cli.oneWorker).toLocaleString('en-US')}, ` +
+      `CLI default settings (${cli.defaultWorkers} workers) ${Math.round(cli.byDefault).toLocaleString('en-US')}`,
+  );
+  console.log(
+    `CLI / gateway: ${ratio.toFixed(2)} with default settings, ${ratioOne.toFixed(2)} with 1 worker (target: at most ${TARGET_RATIO.toFixed(2)}): ` +
+      `${ratio <= TARGET_RATIO ? 'within' : 'OVER'} (default), ${ratioOne <= TARGET_RATIO ? 'within' : 'OVER'} (1 worker)`,
+  );
+  return rssWithin && ratio <= TARGET_RATIO;
 }
 
 main().catch((err: unknown) => {

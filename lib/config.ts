@@ -129,6 +129,17 @@ export const ResidencyConfigSchema = z
      * Required to approve a rule with a CAC legal basis: the basis is checked against these counts.
      */
     assessmentFile: z.string().min(1).optional(),
+    /**
+     * Largest raw object the transfer gateway processes, in bytes; a larger one is quarantined by
+     * reference (bucket, HMAC of the key, version, size, reason) and raises the alarm, never retried.
+     * @default 53687091200 (50 GiB: a 5-million-record export is 2-3 GB)
+     */
+    maxRawObjectBytes: z
+      .number()
+      .int({ message: 'must be a whole number of bytes' })
+      .min(1024 * 1024, { message: 'must be at least 1048576 (1 MiB)' })
+      .max(5 * 1024 ** 4, { message: 'must be at most 5497558138880 (5 TiB, the largest S3 object)' })
+      .default(50 * 1024 ** 3),
     /** Proof after deploy: AWS Config twins of the CrossBorder rules and the leak canary (lib/runtime-checks/settings.ts). */
     runtimeChecks: runtimeChecksSchema.default(DEFAULT_RUNTIME_CHECKS),
   })

@@ -16,6 +16,8 @@ export interface GatewayEnvironment {
   readonly headcountTable: string;
   readonly tokenKeyId: string;
   readonly exporter: string;
+  /** Largest raw object transferred (MAX_OBJECT_BYTES); a larger one is quarantined by reference. Absent: no ceiling. */
+  readonly maxObjectBytes?: number;
   /** Where the suppression list is read from; absent only in deployments without subject rights. */
   readonly suppressionList?: { readonly bucket: string; readonly key: string };
 }
@@ -53,8 +55,16 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
     const inside = new Date(`${rule.validFrom ?? '1970-01-01'}T00:00:00Z`);
     return loadTransferRule(raw, `TRANSFER_RULES[${i}]`, inside);
   });
+  let maxObjectBytes: number | undefined;
+  if (env.MAX_OBJECT_BYTES !== undefined && env.MAX_OBJECT_BYTES !== '') {
+    maxObjectBytes = Number(env.MAX_OBJECT_BYTES);
+    if (!Number.isSafeInteger(maxObjectBytes) || maxObjectBytes < 1) {
+      throw new Error(`gateway environment: MAX_OBJECT_BYTES must be a positive whole number of bytes, got "${env.MAX_OBJECT_BYTES}"`);
+    }
+  }
   return {
     rules,
+    ...(maxObjectBytes === undefined ? {} : { maxObjectBytes }),
     rawPrefix: env.RAW_PREFIX as string,
     outboundBucket: env.OUTBOUND_BUCKET as string,
     outboundPrefix: env.OUTBOUND_PREFIX as string,

@@ -15,6 +15,7 @@ import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client
 import type { Context } from 'aws-lambda';
 import { compileTransferRule, type DesensitizePlan } from '../core/desensitize';
 import { NULL_VERSION_ID } from '../core/ledger';
+import { OBJECTS_QUARANTINED_METRIC } from '../shared/gateway-metrics';
 import { LedgerStore } from '../shared/ledger-store';
 import { readSuppressionList } from '../shared/suppression-list-store';
 import { readGatewayEnvironment } from './environment';
@@ -55,6 +56,7 @@ const settings = {
   rawPrefix: env.rawPrefix,
   quarantinePrefix: env.quarantinePrefix,
   exporter: env.exporter,
+  ...(env.maxObjectBytes === undefined ? {} : { maxObjectBytes: env.maxObjectBytes }),
 };
 
 const RULES_FINGERPRINT = env.rules.map((r) => `${r.id}@${r.version}`).join(',');
@@ -110,11 +112,13 @@ async function resolveVersion(ref: { bucket: string; key: string; versionId?: st
   }
 }
 
+
 function recordMetrics(outcome: RuleOutcome): void {
   if (outcome.status === 'rule_inactive') {
     metrics.addMetric('RuleInactive', MetricUnit.Count, 1);
     return;
   }
+  if (outcome.status === 'object_quarantined') return;
   metrics.addMetric('RecordsIn', MetricUnit.Count, outcome.read);
   metrics.addMetric('RecordsOut', MetricUnit.Count, outcome.written);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, outcome.quarantined);
@@ -143,6 +147,16 @@ export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context
       }
       // Keyed on object version and rule versions; only the (undefined-free) outcome is stored.
       const outcomes = await transferOnce({ ...source, rules: RULES_FINGERPRINT });
+      const refusal = outcomes.find((o) => o.status === 'object_quarantined');
+      if (refusal !== undefined) {
+        // Data, not a bug: recorded by reference, the alarm raised, and the event done (no retry, no dead letter).
+        logger.error('object quarantined by reference', { reason: refusal.reason, keyHmacSha256: refusal.reference, versionId: source.versionId });
+        const single = metrics.singleMetric();
+        single.addDimension('Exporter', settings.exporter);
+        single.addMetric(OBJECTS_QUARANTINED_METRIC, MetricUnit.Count, 1);
+        results.push({ versionId: source.versionId, outcomes });
+        continue;
+      }
       for (const outcome of outcomes) {
         logger.info('transfer', { object: ref.key, versionId: source.versionId, ...outcome });
         recordMetrics(outcome);

@@ -5,7 +5,7 @@
  * (the ledger's claim, the release with `If-None-Match`), so a retry after any failure, including a
  * lost response to a write that happened, converges on the same objects.
  */
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { MultipartOutput } from '../shared/multipart-output';
 import type { LedgerStore } from '../shared/ledger-store';
 import { isDeclaredOutput } from '../shared/released-output';
@@ -89,5 +89,8 @@ export function s3TransferPorts(props: S3TransferPortsProps): TransferPorts {
       if (!isDeclaredOutput(found, declaration)) throw new OutputConflictError(outboundBucket, key, declaration.seq);
     },
     countSubjects: (batch) => headcounts.record(batch),
+    async refuseObject({ bucket, key, body }) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }));
+    },
   };
 }

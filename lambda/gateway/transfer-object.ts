@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { exemptionOf, isPurpose } from '../core/assessment/purposes';
 import type { DesensitizePlan } from '../core/desensitize';
 import { countLines, type DesensitizedBatch } from '../core/batch';
@@ -56,6 +57,8 @@ export interface TransferPorts {
   countSubjects(input: { exporter: string; year: number; kind: 'personal' | 'sensitive'; tokens: readonly string[] }): Promise<number>;
   /** Tokens of subjects whose records must not leave (the suppression list); read for every object. */
   suppressionTokens?(): Promise<readonly string[]>;
+  /** Writes the by-reference record of an object that cannot be processed (home region; a retry rewrites it). */
+  refuseObject(target: { bucket: string; key: string; body: string }): Promise<void>;
 }
 
 export interface TransferSettings {
@@ -65,10 +68,33 @@ export interface TransferSettings {
   readonly rawPrefix: string;
   readonly quarantinePrefix: string;
   readonly exporter: string;
+  /**
+   * Largest raw object transferred; a larger one is quarantined by reference (config `maxRawObjectBytes`).
+   * @default no ceiling
+   */
+  readonly maxObjectBytes?: number;
+}
+
+/** Why a whole object was not processed. */
+export type ObjectRefusalReason = 'unsupported_format' | 'too_large';
+
+/** Key endings of the format the gateway reads: JSON Lines. */
+export const JSON_LINES_EXTENSIONS: readonly string[] = ['.jsonl', '.ndjson'];
+
+/** An object the gateway cannot process: data, not a bug, so it is quarantined by reference, not retried into the dead-letter queue. */
+export class UnprocessableObjectError extends Error {
+  constructor(
+    readonly reason: ObjectRefusalReason,
+    readonly detail: string,
+  ) {
+    super(`object refused (${reason}): ${detail}`);
+    this.name = 'UnprocessableObjectError';
+  }
 }
 
 export type RuleOutcome =
   | { readonly rule: string; readonly status: 'rule_inactive' }
+  | { readonly rule: string; readonly status: 'object_quarantined'; readonly reason: ObjectRefusalReason; readonly reference: string }
   | {
       readonly rule: string;
       readonly status: 'transferred' | 'nothing_to_send';
@@ -259,8 +285,73 @@ export async function streamRules(
   });
 }
 
+/** Stops reading a body that will not be used (a stream left open holds its connection). */
+function drain(chunks: AsyncIterable<Uint8Array>): void {
+  const stream = chunks as { destroy?: () => void };
+  if (typeof stream.destroy === 'function') stream.destroy();
+}
+
 /** The reader of the stream skips the byte order mark itself: no batch is the start of the input. */
 const MID_INPUT = { startOfInput: false } as const;
+
+/**
+ * What can be said of an object without reading its records: the format by the key's ending, the
+ * size against the ceiling. Undefined when it may be processed.
+ */
+export function refusalOf(source: SourceVersion, size: number, settings: TransferSettings): UnprocessableObjectError | undefined {
+  const name = source.key.slice(source.key.lastIndexOf('/') + 1).toLowerCase();
+  if (!JSON_LINES_EXTENSIONS.some((extension) => name.endsWith(extension))) {
+    return new UnprocessableObjectError('unsupported_format', `the gateway reads JSON Lines (keys ending ${JSON_LINES_EXTENSIONS.join(' or ')}); this object's key ends otherwise`);
+  }
+  if (settings.maxObjectBytes !== undefined && size > settings.maxObjectBytes) {
+    return new UnprocessableObjectError('too_large', `${size} bytes, over the configured ceiling of ${settings.maxObjectBytes} bytes (maxRawObjectBytes)`);
+  }
+  return undefined;
+}
+
+/** Refuses a stream that is compressed (gzip), whatever its key says: the core would quarantine every line of it as not UTF-8. */
+async function* plainText(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for await (const chunk of chunks) {
+    if (first && chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+      throw new UnprocessableObjectError('unsupported_format', 'the object is gzip-compressed; the gateway reads uncompressed JSON Lines');
+    }
+    if (chunk.length > 0) first = false;
+    yield chunk;
+  }
+}
+
+/**
+ * The object's key as the refusal names it: an HMAC under the deployment's token key, since a raw key
+ * may hold an identifier (a file named after a customer). The operator finds the object by computing
+ * the same HMAC of a candidate key, or by its version id.
+ */
+export function keyReference(plan: DesensitizePlan, key: string): string {
+  return createHmac('sha256', plan.tokenKey.key).update(`object-key:${key}`).digest('hex');
+}
+
+/**
+ * Quarantines a whole object by reference: bucket, HMAC of the key, version, size and reason; never
+ * its contents or its key. One outcome per active rule, for the handler to raise the alarm with.
+ */
+async function refuseObject(
+  source: SourceVersion,
+  size: number,
+  refusal: UnprocessableObjectError,
+  active: readonly DesensitizePlan[],
+  settings: TransferSettings,
+  ports: TransferPorts,
+): Promise<RuleOutcome[]> {
+  const reference = keyReference(active[0] as DesensitizePlan, source.key);
+  const body = {
+    source: { bucket: source.bucket, keyHmacSha256: reference, versionId: source.versionId, size },
+    reason: refusal.reason,
+    detail: refusal.detail,
+    rules: active.map((plan) => `${plan.rule.id}@${plan.rule.version}`),
+  };
+  await ports.refuseObject({ bucket: source.bucket, key: `${settings.quarantinePrefix}objects/${reference}/${encodeURIComponent(source.versionId)}.json`, body: JSON.stringify(body) });
+  return active.map((plan) => ({ rule: `${plan.rule.id}@${plan.rule.version}`, status: 'object_quarantined' as const, reason: refusal.reason, reference }));
+}
 
 /**
  * Transfers one raw object version under every active rule. Per rule, in this order, so that a
@@ -309,12 +400,18 @@ export async function transferObject(
   });
   const inventory = new Inventory();
   const object = await ports.readObject(source);
+  const refused = refusalOf(source, object.size, settings);
+  if (refused !== undefined) {
+    drain(object.chunks);
+    return [...outcomes, ...(await refuseObject(source, object.size, refused, active, settings, ports))];
+  }
   const staged: (StagedOutput | undefined)[] = [];
   try {
-    await streamRules(recordBatches(object.chunks, 'jsonl'), rules, { ...(suppressionTokens ? { suppressionTokens } : {}), inventory });
+    await streamRules(recordBatches(plainText(object.chunks), 'jsonl'), rules, { ...(suppressionTokens ? { suppressionTokens } : {}), inventory });
     for (const rule of rules) staged.push(await rule.finish());
   } catch (err) {
     await Promise.all(rules.map((rule) => rule.abort()));
+    if (err instanceof UnprocessableObjectError) return [...outcomes, ...(await refuseObject(source, object.size, err, active, settings, ports))];
     throw err;
   }
   const categories = categoriesOf(inventory);

@@ -1,9 +1,12 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { ClassifiedBucket } from './classified-bucket';
@@ -11,10 +14,12 @@ import { ClassifiedTable } from './classified-table';
 import { allowEventBridgeDeadLetters, createCustomerKey } from './key-policies';
 import { DataPlaneFunction } from './data-plane-function';
 import { DeclarationLedger } from './declaration-ledger';
+import { HEADCOUNT_NAMESPACE } from './headcount-alarms';
 import type { KeyHierarchy } from './key-hierarchy';
 import type { PrivateNetwork } from './private-network';
 import { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX } from './transfer-prefixes';
 import { DESENSITIZED_CLASS } from '../vocabulary/data-classes';
+import { OBJECTS_QUARANTINED_METRIC } from '../../lambda/shared/gateway-metrics';
 
 export { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX };
 
@@ -46,6 +51,13 @@ export interface TransferGatewayProps {
   readonly ledgerRetentionDays: number;
   /** Fixed name of the outbound bucket (see bucket-names.ts). */
   readonly outboundBucketName: string;
+  /** Who is told when an object is quarantined by reference (the security alarms' topic). */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * Largest raw object processed, in bytes (config `maxRawObjectBytes`); a larger one is quarantined by reference.
+   * @default no ceiling
+   */
+  readonly maxObjectBytes?: number;
   /**
    * Largest size of the rules as configuration; Lambda caps all environment variables at 4 KiB.
    * @default 3072
@@ -69,6 +81,8 @@ export class TransferGateway extends Construct {
   public readonly idempotencyTable: ClassifiedTable;
   public readonly headcountTable: ClassifiedTable;
   public readonly trigger: events.Rule;
+  /** Raised when the gateway quarantines a whole object (format, size): data to look at, not a bug. */
+  public readonly objectsQuarantinedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: TransferGatewayProps) {
     super(scope, id);
@@ -157,7 +171,8 @@ export class TransferGateway extends Construct {
         HEADCOUNT_TABLE: this.headcountTable.table.tableName,
         TOKEN_KEY_ID: props.keys.tokenKey.keyArn,
         EXPORTER: `${stack.account}/${props.residency}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'PaymentDataResidency',
+        POWERTOOLS_METRICS_NAMESPACE: HEADCOUNT_NAMESPACE,
+        ...(props.maxObjectBytes === undefined ? {} : { MAX_OBJECT_BYTES: String(props.maxObjectBytes) }),
       },
     });
     props.network.allowKmsFrom(this.gateway.function);
@@ -195,5 +210,25 @@ export class TransferGateway extends Construct {
       },
     });
     this.trigger.addTarget(this.gateway.asEventTarget());
+
+    // The failure path for data: an object the gateway cannot process is recorded by reference and
+    // counted; the dead-letter queue stays for bugs.
+    this.objectsQuarantinedAlarm = new cloudwatch.Alarm(this, 'ObjectsQuarantined', {
+      alarmDescription:
+        'The transfer gateway quarantined a raw object by reference (unsupported format, or over maxRawObjectBytes): it was not transferred; ' +
+        `see ${QUARANTINE_PREFIX}objects/ in the raw store`,
+      metric: new cloudwatch.Metric({
+        namespace: HEADCOUNT_NAMESPACE,
+        metricName: OBJECTS_QUARANTINED_METRIC,
+        dimensionsMap: { Exporter: `${stack.account}/${props.residency}` },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.objectsQuarantinedAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
   }
 }

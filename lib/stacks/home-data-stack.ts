@@ -225,6 +225,8 @@ export class HomeDataStack extends Stack {
       outboundBucketName: outboundName,
       logRetentionDays: config.logRetentionDays,
       ledgerRetentionDays: config.auditObjectLockDays,
+      alarmTopic: this.securityAlarms.topic,
+      maxObjectBytes: config.maxRawObjectBytes,
     });
     this.delivery = new TransferDelivery(this, 'Delivery', {
       gateway: this.gateway,

@@ -131,4 +131,16 @@ describe('gateway handler', () => {
     await expect(handler({ 'detail-type': 'Object Deleted' } as never, context)).rejects.toThrow(/unsupported event/);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
+
+  test('an object it cannot process (not JSON Lines) is quarantined by reference and the invocation succeeds: no retry, no dead letter', async () => {
+    const handler = await loadHandler();
+    const csv = { ...event, detail: { ...event.detail, object: { key: 'raw/source=kyc/customer-13800138000.csv', 'version-id': 'v4' } } };
+    const result = await handler(csv, context);
+    expect(result.results[0]).toMatchObject({ versionId: 'v4', outcomes: [{ status: 'object_quarantined', reason: 'unsupported_format' }] });
+    expect(writes()).toEqual(['raw-c2/quarantine']);
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.Key).toMatch(/^quarantine\/objects\/[0-9a-f]{64}\/v4\.json$/);
+    expect(String(put.Body)).not.toContain('13800138000');
+    expect(JSON.parse(String(put.Body))).toMatchObject({ source: { bucket: 'raw-c2', versionId: 'v4', size: Buffer.byteLength(RAW) }, reason: 'unsupported_format' });
+  });
 });

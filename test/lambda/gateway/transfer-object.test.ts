@@ -6,6 +6,7 @@ import { tokenKeyFromBytes } from '../../../lambda/core/tokens';
 import { loadTransferRule } from '../../../lambda/core/transfer-rule';
 import {
   DeclarationConflictError,
+  keyReference,
   type StagedOutput,
   type TransferDeclaration,
   type TransferPorts,
@@ -51,6 +52,7 @@ function fakePorts(recorded?: (body: TransferDeclaration) => DeclarationEntry) {
   const staged: Array<{ key: string; body: string }> = [];
   const declarations: TransferDeclaration[] = [];
   const releases: Array<{ staged: StagedOutput; key: string; metadata: Record<string, string> }> = [];
+  const refusals: Array<{ bucket: string; key: string; body: string }> = [];
   const ports: TransferPorts = {
     readObject: async () => sourceStream(TEXT),
     openQuarantine: ({ bucket, key }) =>
@@ -81,8 +83,12 @@ function fakePorts(recorded?: (body: TransferDeclaration) => DeclarationEntry) {
       order.push('count');
       return tokens.length;
     },
+    refuseObject: async (target) => {
+      order.push('refuse');
+      refusals.push(target);
+    },
   };
-  return { ports, order, quarantines, staged, declarations, releases };
+  return { ports, order, quarantines, staged, declarations, releases, refusals };
 }
 
 const SETTINGS = { outboundBucket: 'outbound', outboundPrefix: 'outbound/', stagingPrefix: 'staging/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: '111122223333/cn-north-1' };
@@ -185,6 +191,42 @@ describe('transferObject', () => {
     const [outcome] = await transferObject(SOURCE, [compileTransferRule(rule(), KEY)], SETTINGS, ports, NOW);
     expect(outcome).toMatchObject({ status: 'nothing_to_send', written: 0, quarantined: 2 });
     expect(order).toEqual(['quarantine']);
+  });
+});
+
+describe('an object that cannot be processed', () => {
+  const KEYED = { ...SOURCE, key: 'raw/source=kyc/13800138000-张三.csv' };
+
+  test.each([
+    ['a format the gateway does not read (by its key)', KEYED, TEXT, {}, 'unsupported_format'],
+    ['a gzip stream under a JSON Lines key', SOURCE, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]), {}, 'unsupported_format'],
+    ['an object over the configured ceiling', SOURCE, TEXT, { maxObjectBytes: 10 }, 'too_large'],
+  ])('%s is quarantined by reference (bucket, HMAC of the key, version, size, reason) and nothing is staged or declared', async (_what, source, body, extra, reason) => {
+    const { ports, order, refusals } = fakePorts();
+    ports.readObject = async () => sourceStream(body as string | Buffer);
+    const outcomes = await transferObject(source, [compileTransferRule(rule(), KEY)], { ...SETTINGS, ...extra }, ports, NOW);
+    expect(outcomes).toEqual([{ rule: 'sg-settlement@3', status: 'object_quarantined', reason, reference: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(order).toEqual(['refuse']);
+    const record = JSON.parse(refusals[0]!.body) as Record<string, unknown>;
+    expect(record).toEqual({
+      source: { bucket: 'raw-c2', keyHmacSha256: outcomes[0] && 'reference' in outcomes[0] ? outcomes[0].reference : '', versionId: 'v1', size: Buffer.byteLength(body as string | Buffer) },
+      reason,
+      detail: expect.any(String),
+      rules: ['sg-settlement@3'],
+    });
+    expect(refusals[0]!.key).toMatch(/^quarantine\/objects\/[0-9a-f]{64}\/v1\.json$/);
+    // Nothing personal: neither the key nor anything in it appears, in the record or its key.
+    for (const text of [refusals[0]!.body, refusals[0]!.key]) {
+      expect(text).not.toMatch(/13800138000|张三|source=|batch-1/);
+    }
+  });
+
+  test('the key reference is an HMAC under the deployment key: stable for one key, other for another key or deployment', async () => {
+    const plan = compileTransferRule(rule(), KEY);
+    expect(keyReference(plan, SOURCE.key)).toBe(keyReference(plan, SOURCE.key));
+    expect(keyReference(plan, SOURCE.key)).not.toBe(keyReference(plan, `${SOURCE.key}x`));
+    expect(keyReference(compileTransferRule(rule(), tokenKeyFromBytes(randomBytes(32))), SOURCE.key)).not.toBe(keyReference(plan, SOURCE.key));
+    expect(keyReference(plan, SOURCE.key)).not.toBe(createHash('sha256').update(SOURCE.key).digest('hex'));
   });
 });
 
