@@ -11,7 +11,7 @@ import { writeServiceControlPolicy } from '../lib/compliance/service-control-pol
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
 import { acknowledgementsFor } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
-import { synthWithEvidence } from '../lib/report/write-evidence-report';
+import { synthWithEvidence, UnacknowledgedErrorsError } from '../lib/report/write-evidence-report';
 import { loadApprovedTransfers } from '../lib/transfer-rules';
 import { join } from 'node:path';
 
@@ -19,8 +19,9 @@ const app = new App();
 
 let config: ResidencyConfig;
 let transfers: ReturnType<typeof loadApprovedTransfers>;
+let profile: ReturnType<typeof selectProfile>;
 try {
-  const profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
+  profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
   config = loadConfig(profile.raw, `cdk.json context "residency:profiles.${profile.name}"`);
   transfers = loadApprovedTransfers(config, join(__dirname, '..'), new Date());
 } catch (err) {
@@ -34,5 +35,14 @@ try {
 createResidencyStacks(app, config, transfers);
 registerCheckPacks(app, config);
 applyAcknowledgements(app, acknowledgementsFor(config));
-// Writes the evidence report (SARIF, control matrix, HTML) even when a check fails, then rethrows.
-writeServiceControlPolicy(synthWithEvidence(app, { register: acknowledgementsFor(config) }).directory, config);
+// Records the one evaluation and writes the evidence (SARIF, control matrix, HTML) even when a check
+// fails; any unacknowledged error finding of any plugin fails synth with a non-zero exit.
+try {
+  writeServiceControlPolicy(synthWithEvidence(app, { profile: profile.name }).directory, config);
+} catch (err) {
+  if (err instanceof UnacknowledgedErrorsError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Stage } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { evaluateApp, type EvaluateOptions } from '../evaluation/evaluate';
+import { EVALUATION_FILE, unacknowledgedErrors, writeEvaluation, type RecordedOutcome } from '../evaluation/record';
 import { buildControlMatrix, controlMatrixCsv } from './control-matrix';
 import { renderEvidenceHtml } from './evidence-html';
 import { buildEvidenceModel, type EvidenceModel, type EvidenceOptions } from './evidence-model';
@@ -45,13 +47,11 @@ function lineFinder(assemblyDir: string): (templateFile: string, logicalId: stri
 }
 
 /**
- * Reads the cloud assembly in `outdir` (templates, their acknowledgement metadata, the validation
- * report, the manifest) and writes the SARIF log, the control matrix (JSON, CSV) and the HTML page
- * into it. Call it after `app.synth()`, or use `synthWithEvidence`.
+ * Reads the evaluation record of the cloud assembly in `outdir` (written by `synthWithEvidence`)
+ * and writes the SARIF log, the control matrix (JSON, CSV) and the HTML page into it.
  */
 export function writeEvidenceReport(outdir: string, options: EvidenceOptions = {}): EvidenceSummary {
-  // Owners and review dates come from the register; without one the report shows reasons only.
-  const model = buildEvidenceModel(outdir, { register: [], ...options });
+  const model = buildEvidenceModel(outdir, options);
   const matrix = buildControlMatrix(model);
   const outputs: [string, string][] = [
     [EVIDENCE_FILES.sarif, JSON.stringify(toSarif(model, lineFinder(outdir)), undefined, 2)],
@@ -72,13 +72,38 @@ export function writeEvidenceReport(outdir: string, options: EvidenceOptions = {
   };
 }
 
+/** Synthesis found error findings that are neither fixed nor acknowledged (by any plugin). */
+export class UnacknowledgedErrorsError extends Error {
+  constructor(readonly findings: readonly RecordedOutcome[]) {
+    super(
+      [
+        `synth failed: ${findings.length} unacknowledged error finding(s), recorded in ${EVALUATION_FILE}:`,
+        ...findings.map((f) => `  [${f.findingId}] ${f.constructPath}: ${f.message}`),
+        'Fix each one, or acknowledge it with a reason, an owner and a review date in lib/nag/acknowledgements.ts.',
+      ].join('\n'),
+    );
+    this.name = 'UnacknowledgedErrorsError';
+  }
+}
+
+export interface SynthEvidenceOptions extends EvidenceOptions, EvaluateOptions {}
+
+function recordAndReport(app: Stage, options: SynthEvidenceOptions) {
+  const record = evaluateApp(app, app.outdir, options);
+  writeEvaluation(app.outdir, record);
+  writeEvidenceReport(app.outdir, options);
+  return record;
+}
+
 /**
- * `app.synth()` followed by the evidence report, which is also written when synthesis fails on
- * validation findings (CDK writes the assembly and its validation report before it throws): a
- * failing synth is exactly when reviewers need the evidence. An assembly left over from an earlier
- * run is never reported on. The synthesis error is rethrown unchanged.
+ * `app.synth()`, then the one evaluation record of the synthesized app and the evidence report
+ * read from it, also when synthesis fails on validation findings (CDK writes the assembly and its
+ * validation report before it throws): a failing synth is exactly when reviewers need the
+ * evidence. An assembly left over from an earlier run is never reported on. A synthesis error is
+ * rethrown unchanged; a synthesis CDK let pass with an unacknowledged error finding of any plugin
+ * throws `UnacknowledgedErrorsError`.
  */
-export function synthWithEvidence(app: Stage, options: EvidenceOptions = {}): CloudAssembly {
+export function synthWithEvidence(app: Stage, options: SynthEvidenceOptions = {}): CloudAssembly {
   const startedAt = Date.now();
   let assembly: CloudAssembly;
   try {
@@ -87,13 +112,14 @@ export function synthWithEvidence(app: Stage, options: EvidenceOptions = {}): Cl
     const manifest = path.join(app.outdir, 'manifest.json');
     if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= startedAt - 1000) {
       try {
-        writeEvidenceReport(app.outdir, options);
+        recordAndReport(app, options);
       } catch {
         // the synthesis error is the one to show
       }
     }
     throw err;
   }
-  writeEvidenceReport(app.outdir, options);
+  const errors = unacknowledgedErrors(recordAndReport(app, options));
+  if (errors.length > 0) throw new UnacknowledgedErrorsError(errors);
   return assembly;
 }

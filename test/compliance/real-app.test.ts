@@ -1,9 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readEvaluation, type EvaluationRecord } from '../../lib/evaluation/record';
 import { acknowledgementsFor } from '../../lib/nag/acknowledgements';
-import { baseRuleId, findingRefsFromValidationReport, type FindingRef, registerProblems } from '../../lib/nag/acknowledgement-checks';
+import { baseRuleId, type FindingRef, registerProblems } from '../../lib/nag/acknowledgement-checks';
 import { GUARD_PLUGIN_NAME } from '../../lib/nag/guard';
-import { recordEvaluation } from '../../lib/nag/rule-recorder';
-import { readValidationReport } from '../../lib/report/validation-report';
-import { writeEvidenceReport } from '../../lib/report/write-evidence-report';
+import { EVIDENCE_FILES, synthWithEvidence, writeEvidenceReport } from '../../lib/report/write-evidence-report';
+import { sarifSchemaErrors } from '../report/support/sarif-schema';
 import { buildApp } from '../support/app-fixture';
 
 /**
@@ -12,8 +14,9 @@ import { buildApp } from '../support/app-fixture';
  * - every registered pack finds nothing;
  * - the acknowledgement register: every acknowledgement must still match a raw finding (not
  *   stale), be within its review date, carry a real reason, and never cover an error-level rule
- *   stack-wide. Raw findings are what the packs and cfn-guard report before acknowledgements;
- * - the evidence report agrees with synth.
+ *   stack-wide. Raw findings are the recorded outcomes that are not passes (acknowledged or not);
+ * - the evaluation record synth wrote: its profile, and an owner and review date on every
+ *   acknowledged result; the evidence report read from it agrees with synth.
  */
 describe.each(['default', 'sg-home'])('the real app (%s profile)', (profile) => {
   const built = buildApp(profile);
@@ -21,28 +24,30 @@ describe.each(['default', 'sg-home'])('the real app (%s profile)', (profile) => 
   let errorRuleIds: string[] = [];
   let assemblyDir = '';
 
+  let record: EvaluationRecord;
+
   beforeAll(() => {
-    const assembly = built.app.synth();
-    assemblyDir = assembly.directory;
-    const { config } = built;
-    const recorded = recordEvaluation(built.app, [
-      { name: 'AwsSolutions' },
-      { name: 'NIST.800.53.R5' },
-      { name: 'PCI.DSS.321' },
-      { name: 'HIPAA.Security' },
-      {
-        name: 'CrossBorder',
-        crossBorder: { homeRegion: config.homeRegion, allowedRegions: [config.homeRegion, ...config.allowedDestinationRegions], maxLogRetentionDays: config.logRetentionDays },
-      },
-    ]);
-    findings = [
-      ...recorded.outcomes.filter((o) => o.status !== 'compliant').map((o) => ({ findingId: o.findingId, constructPath: o.constructPath })),
-      ...findingRefsFromValidationReport(readValidationReport(assembly.directory) ?? []),
-    ];
+    assemblyDir = synthWithEvidence(built.app, { profile }).directory;
+    record = readEvaluation(assemblyDir);
+    findings = record.outcomes.filter((o) => o.status !== 'pass').map((o) => ({ findingId: o.findingId, constructPath: o.constructPath }));
     errorRuleIds = [
-      ...[...recorded.rules.values()].filter((r) => r.level === 'error').map((r) => r.ruleId),
-      ...acknowledgementsFor(config).map((a) => baseRuleId(a.ruleId)).filter((id) => id.startsWith(GUARD_PLUGIN_NAME)),
+      ...record.rules.filter((r) => r.level === 'error').map((r) => r.ruleId),
+      ...acknowledgementsFor(built.config).map((a) => baseRuleId(a.ruleId)).filter((id) => id.startsWith(GUARD_PLUGIN_NAME)),
     ];
+  });
+
+  test('the assembly records its profile and every pack with passes', () => {
+    expect(record.profile).toBe(profile);
+    expect(record.packs.map((p) => [p.name, p.passesKnown])).toEqual(
+      ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'CrossBorder', GUARD_PLUGIN_NAME].map((name) => [name, true]),
+    );
+  });
+
+  test('every acknowledged result is owned and has a review-by date', () => {
+    const acknowledged = record.outcomes.filter((o) => o.status === 'acknowledged');
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const unowned = acknowledged.filter((o) => !o.acknowledgement?.owner?.trim() || !/^\d{4}-\d{2}-\d{2}$/.test(o.acknowledgement?.reviewBy ?? ''));
+    expect(unowned.map((o) => `${o.findingId} on ${o.constructPath}`)).toEqual([]);
   });
 
   test('registers AwsSolutions, NIST 800-53 R5, PCI DSS 3.2.1, HIPAA and CrossBorder', () => {
@@ -68,10 +73,11 @@ describe.each(['default', 'sg-home'])('the real app (%s profile)', (profile) => 
   });
 
   test('the evidence report agrees with synth: no error finding, no stale acknowledgement', () => {
-    const summary = writeEvidenceReport(assemblyDir, { register: acknowledgementsFor(built.config) });
+    const summary = writeEvidenceReport(assemblyDir);
     expect({ errors: summary.errorFindings, stale: summary.stale }).toEqual({ errors: 0, stale: 0 });
     expect(summary.acknowledged).toBeGreaterThan(0);
     expect(summary.passed).toBeGreaterThan(0);
+    expect(sarifSchemaErrors(JSON.parse(fs.readFileSync(path.join(assemblyDir, EVIDENCE_FILES.sarif), 'utf8')))).toEqual([]);
   });
 
   test('the raw findings are there to acknowledge (the check above can fail)', () => {
