@@ -11,18 +11,17 @@ import { writeServiceControlPolicy } from '../lib/compliance/service-control-pol
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
 import { acknowledgementsFor } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
-import { synthWithEvidence } from '../lib/report/write-evidence-report';
+import { synthWithEvidence, UnacknowledgedErrorsError } from '../lib/report/write-evidence-report';
 import { loadApprovedTransfers } from '../lib/transfer-rules';
 import { join } from 'node:path';
 
 const app = new App();
 
 let config: ResidencyConfig;
-let profileName: string;
 let transfers: ReturnType<typeof loadApprovedTransfers>;
+let profile: ReturnType<typeof selectProfile>;
 try {
-  const profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
-  profileName = profile.name;
+  profile = selectProfile(app.node.tryGetContext('residency:profiles'), app.node.tryGetContext('residency:profile'));
   config = loadConfig(profile.raw, `cdk.json context "residency:profiles.${profile.name}"`);
   transfers = loadApprovedTransfers(config, join(__dirname, '..'), new Date());
 } catch (err) {
@@ -36,7 +35,16 @@ try {
 createResidencyStacks(app, config, transfers);
 registerCheckPacks(app, config);
 applyAcknowledgements(app, acknowledgementsFor(config));
-// Writes the evidence report (SARIF, control matrix, HTML) even when a check fails, then rethrows.
-// The verdict per pack and the page's path go to stderr: `cdk synth` prints the template on stdout.
-const evidence = { register: acknowledgementsFor(config), profile: profileName, print: (text: string) => process.stderr.write(text) };
-writeServiceControlPolicy(synthWithEvidence(app, evidence).directory, config);
+// Records the one evaluation and writes the evidence (SARIF, control matrix, HTML) even when a check
+// fails; any unacknowledged error finding of any plugin fails synth with a non-zero exit.
+try {
+  // The verdict per pack and the page's path go to stderr: `cdk synth` prints the template on stdout.
+  const print = (text: string): void => void process.stderr.write(text);
+  writeServiceControlPolicy(synthWithEvidence(app, { profile: profile.name, print }).directory, config);
+} catch (err) {
+  if (err instanceof UnacknowledgedErrorsError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,8 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig, selectProfile } from '../config';
-import type { Acknowledgement } from '../nag/acknowledgement-register';
-import { acknowledgementsFor } from '../nag/acknowledgements';
+import { readEvaluation } from '../evaluation/record';
 import { baselineText } from '../report/baseline';
 import { EVIDENCE_FILES, writeEvidenceReport } from '../report/write-evidence-report';
 import { readCanaryResults } from '../runtime-checks/control-proof';
@@ -35,18 +33,6 @@ function takeOption(args: readonly string[], name: string, what: string): { valu
   return { value, rest: args.filter((_, i) => i !== at && i !== at + 1) };
 }
 
-/**
- * The acknowledgement register (owners, review dates) of the project in `projectDir`, from its
- * cdk.json profile; empty when there is none, so the report still shows the reasons in the templates.
- */
-function registerOfProject(projectDir: string): Acknowledgement[] {
-  const cdkJson = path.join(projectDir, 'cdk.json');
-  if (!fs.existsSync(cdkJson)) return [];
-  const context = (JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
-  const profile = selectProfile(context['residency:profiles'], context['residency:profile']);
-  return acknowledgementsFor(loadConfig(profile.raw, `${cdkJson} profile ${profile.name}`));
-}
-
 /** `residency report`: the evidence report of a cloud assembly, for auditors and CI. */
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -77,14 +63,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   let summary;
+  let profile;
   try {
-    summary = writeEvidenceReport(dir, { register: registerOfProject(process.cwd()), ...(canary ? { canary } : {}), ...(baselineDir ? { baselineDir } : {}) });
+    // The assembly's own evaluation record says which profile it was synthesized with; owners and
+    // review dates of its acknowledgements are recorded there too, never read from cdk.json.
+    profile = readEvaluation(dir).profile;
+    summary = writeEvidenceReport(dir, { ...(canary ? { canary } : {}), ...(baselineDir ? { baselineDir } : {}) });
   } catch (err) {
     throw new CliError(`could not build the evidence report from ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
   io.stdout(
     [
-      `evidence written to ${dir}:`,
+      `evidence written to ${dir} (profile ${profile ?? 'not recorded'}):`,
       ...summary.files.map((f) => `  ${path.basename(f)}`),
       `${summary.errorFindings} error finding(s), ${summary.warningFindings} warning(s), ${summary.acknowledged} acknowledged, ${summary.passed} passed, ${summary.stale} stale acknowledgement(s)`,
       ...(canary ? [`leak canary: ${canary.runs.length} run(s), ${canary.incidents.length} incident(s)`] : []),

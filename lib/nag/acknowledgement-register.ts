@@ -1,5 +1,6 @@
 import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ACKNOWLEDGEMENT_OWNER_METADATA, type AcknowledgementOwner } from './rule-recorder';
 
 /**
  * One reasoned acknowledgement of a check-pack finding. All of them live in one register
@@ -20,6 +21,23 @@ export interface Acknowledgement {
   readonly owner: string;
   /** When it must be looked at again (YYYY-MM-DD); the test suite fails once this date has passed. */
   readonly reviewBy: string;
+}
+
+const REVIEW_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Why an acknowledgement cannot be applied, or undefined when it can: every one names a rule, a
+ * construct, an owner and a real YYYY-MM-DD review-by date (whether that date has passed is the
+ * test suite's check, so an expired one still builds and shows up as expired).
+ */
+export function acknowledgementProblem(ack: Acknowledgement): string | undefined {
+  const missing = (['ruleId', 'construct', 'reason', 'owner', 'reviewBy'] as const).filter((k) => typeof ack[k] !== 'string' || ack[k].trim() === '');
+  if (missing.length > 0) return `acknowledgement of ${ack.ruleId || '(no rule)'} on ${ack.construct || '(no construct)'}: missing ${missing.join(', ')}`;
+  const parsed = new Date(`${ack.reviewBy}T00:00:00Z`);
+  if (!REVIEW_DATE.test(ack.reviewBy) || Number.isNaN(parsed.getTime()) || !parsed.toISOString().startsWith(ack.reviewBy)) {
+    return `acknowledgement of ${ack.ruleId} on ${ack.construct}: reviewBy "${ack.reviewBy}" is not a YYYY-MM-DD date`;
+  }
+  return undefined;
 }
 
 /** Where an acknowledgement of the register landed in a given app. */
@@ -51,12 +69,16 @@ function findInStacks(root: IConstruct, relativePath: string): IConstruct[] {
 /**
  * Applies every acknowledgement of the register to the matching constructs below `root`, through
  * `Validations.of(construct).acknowledge` (so packs registered with `writeSuppressionsToCloudFormation`
- * write the reason into the template), and returns where each one landed.
+ * write the reason into the template), with its owner and review date next to it for the
+ * evaluation record, and returns where each one landed. Throws, naming each, on an acknowledgement
+ * without an owner or a valid review-by date.
  */
 export function applyAcknowledgements(
   root: IConstruct,
   register: readonly Acknowledgement[],
 ): AppliedAcknowledgement[] {
+  const problems = register.map(acknowledgementProblem).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new Error(`the acknowledgement register is incomplete:\n  ${problems.join('\n  ')}`);
   return register.flatMap((acknowledgement) => {
     const byStack = new Map<Stack, IConstruct[]>();
     for (const target of findInStacks(root, acknowledgement.construct)) {
@@ -66,7 +88,11 @@ export function applyAcknowledgements(
     if (byStack.size === 0) return [{ acknowledgement, paths: [] }];
     return [...byStack].map(([stack, targets]) => {
       const resolved = { ...acknowledgement, ruleId: resolveRuleId(acknowledgement.ruleId, stack) };
-      for (const target of targets) Validations.of(target).acknowledge({ id: resolved.ruleId, reason: resolved.reason });
+      const owner: AcknowledgementOwner = { id: resolved.ruleId, owner: resolved.owner, reviewBy: resolved.reviewBy };
+      for (const target of targets) {
+        Validations.of(target).acknowledge({ id: resolved.ruleId, reason: resolved.reason });
+        target.node.addMetadata(ACKNOWLEDGEMENT_OWNER_METADATA, owner);
+      }
       return { acknowledgement: resolved, paths: targets.map((t) => t.node.path) };
     });
   });

@@ -1,7 +1,9 @@
 import { Aspects, Stack, Validations, type IAspect, type IPolicyValidationPlugin, type Stage } from 'aws-cdk-lib';
+import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { CrossBorderChecks } from './cross-border-checks';
 import type { ResidencyPolicy } from './residency-policy';
+import { RuleRecorder } from './rule-recorder';
 
 /** Template `Metadata` key listing the checks a template was validated with. */
 export const CHECKS_METADATA_KEY = 'residency:checks';
@@ -15,6 +17,17 @@ export interface RecordedCheck {
 }
 
 const registered = new WeakMap<Stage, RecordedCheck[]>();
+const recorders = new WeakMap<Stage, RuleRecorder>();
+
+/** The checks registered on `scope` with `registerChecks`, in order (empty: none). */
+export function registeredChecks(scope: Stage): readonly RecordedCheck[] {
+  return registered.get(scope) ?? [];
+}
+
+/** What the NagPacks registered on `scope` recorded while they ran (undefined: none registered). */
+export function ruleRecorderOf(scope: Stage): RuleRecorder | undefined {
+  return recorders.get(scope);
+}
 
 class RecordChecksInTemplates implements IAspect {
   constructor(private readonly checks: readonly RecordedCheck[]) {}
@@ -26,8 +39,8 @@ class RecordChecksInTemplates implements IAspect {
 
 /**
  * Registers validation plugins on an app (or stage) and records in each template which checks
- * ran, with CrossBorder's residency policy. The template is the evidence an auditor keeps; the
- * evidence report reads this list to know which packs passed a resource, not only which failed it.
+ * ran, with CrossBorder's residency policy. Every rule outcome of the NagPacks is recorded while
+ * they run at synth (`ruleRecorderOf`), for the evaluation record the evidence is made from.
  */
 export function registerChecks(scope: Stage, ...plugins: IPolicyValidationPlugin[]): void {
   Validations.of(scope).addPlugins(...plugins);
@@ -37,7 +50,10 @@ export function registerChecks(scope: Stage, ...plugins: IPolicyValidationPlugin
     registered.set(scope, checks);
     Aspects.of(scope).add(new RecordChecksInTemplates(checks));
   }
+  const recorder = recorders.get(scope) ?? new RuleRecorder();
+  recorders.set(scope, recorder);
   for (const plugin of plugins) {
+    if (plugin instanceof NagPack) recorder.watch(plugin);
     checks.push({
       name: plugin.name,
       ...(plugin.version === undefined ? {} : { version: plugin.version }),

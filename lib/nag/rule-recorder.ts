@@ -1,147 +1,158 @@
-import {
-  AwsSolutionsChecks,
-  HIPAASecurityChecks,
-  NagMessageLevel,
-  NagRuleCompliance,
-  NIST80053R4Checks,
-  NIST80053R5Checks,
-  PCIDSS321Checks,
-  ServerlessChecks,
-  type IApplyRule,
-  type NagPack,
-  type NagRuleResult,
-} from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, type IApplyRule, type NagPack, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { CrossBorderChecks, type CrossBorderChecksProps } from './cross-border-checks';
+import type { RecordedAcknowledgement, RecordedRule, Severity } from '../evaluation/record';
 
 /**
- * Runs check packs in "recording" mode: every rule on every resource, ignoring acknowledgements,
- * keeping what the pack's report does not (which resources each rule applied to and passed). The
- * evidence report needs that for "pass" rows, and the acknowledgement checks need the raw findings
- * to tell whether an acknowledgement still matches one.
+ * Records what every rule of a cdk-nag pack said about every resource while the pack runs at
+ * synth, on the live tree: passes, findings (acknowledged or not, with the acknowledgement's reason,
+ * owner and review date) and how often the rule was not applicable. cdk-nag v3 keeps only
+ * unacknowledged findings; its one per-rule entry point is the protected `applyRule`, so
+ * `watch(pack)` wraps that method on the pack instance: each rule runs once, the recorder keeps its
+ * result, and the pack then reports from that same result as it always does.
  */
 
-export type RuleStatus = 'compliant' | 'non-compliant' | 'error';
+/** Construct metadata `applyAcknowledgements` writes next to CDK's: who owns an acknowledgement, and until when. */
+export const ACKNOWLEDGEMENT_OWNER_METADATA = 'residency:acknowledgement-owner';
 
-/** One rule as a pack defines it. */
-export interface RuleDescription {
-  /** `Pack-Rule`, without a finding suffix. */
-  readonly ruleId: string;
+export interface AcknowledgementOwner {
+  readonly id: string;
+  readonly owner: string;
+  readonly reviewBy: string;
+}
+
+/** One rule's outcome on one resource, as the pack saw it. */
+export interface NagOutcome {
   readonly pack: string;
-  readonly info: string;
-  readonly explanation: string;
-  readonly level: 'error' | 'warning' | 'info';
-}
-
-/** What one rule said about one resource it applies to (not-applicable results are left out). */
-export interface RuleOutcome {
-  /** The id an acknowledgement must use: `Pack-Rule`, or `Pack-Rule[finding]` for multi-finding rules. */
-  readonly findingId: string;
   readonly ruleId: string;
+  readonly findingId: string;
   readonly constructPath: string;
-  readonly status: RuleStatus;
+  readonly status: 'pass' | 'fail' | 'acknowledged';
+  readonly severity: Severity;
+  readonly message: string;
+  readonly ruleError?: string;
+  readonly acknowledgement?: RecordedAcknowledgement;
 }
 
-export interface RecordedEvaluation {
-  readonly rules: ReadonlyMap<string, RuleDescription>;
-  readonly outcomes: readonly RuleOutcome[];
-}
-
-class Recorder {
-  readonly rules = new Map<string, RuleDescription>();
-  readonly outcomes: RuleOutcome[] = [];
-
-  record(pack: string, params: IApplyRule): void {
-    const ruleId = `${pack}-${params.ruleSuffixOverride ?? params.rule.name}`;
-    if (!this.rules.has(ruleId)) {
-      this.rules.set(ruleId, { ruleId, pack, info: params.info, explanation: params.explanation, level: levelOf(params.level) });
-    }
-    const constructPath = params.node.node.path;
-    let result: NagRuleResult;
-    try {
-      result = params.rule(params.node);
-    } catch {
-      this.outcomes.push({ findingId: ruleId, ruleId, constructPath, status: 'error' });
-      return;
-    }
-    if (Array.isArray(result)) {
-      if (result.length === 0) this.outcomes.push({ findingId: ruleId, ruleId, constructPath, status: 'compliant' });
-      for (const finding of result) this.outcomes.push({ findingId: `${ruleId}[${finding}]`, ruleId, constructPath, status: 'non-compliant' });
-    } else if (result !== NagRuleCompliance.NOT_APPLICABLE) {
-      const status = result === NagRuleCompliance.COMPLIANT ? 'compliant' : 'non-compliant';
-      this.outcomes.push({ findingId: ruleId, ruleId, constructPath, status });
-    }
-  }
-}
-
-function levelOf(level: NagMessageLevel): RuleDescription['level'] {
+function severityOf(level: NagMessageLevel): Severity {
   return level === NagMessageLevel.ERROR ? 'error' : level === NagMessageLevel.WARN ? 'warning' : 'info';
 }
 
-// One small subclass per pack: applyRule is protected, and TypeScript mixins would need `any[]`.
-class RecordingAwsSolutions extends AwsSolutionsChecks {
-  constructor(private readonly recorder: Recorder) { super(); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
-}
-class RecordingNist80053R4 extends NIST80053R4Checks {
-  constructor(private readonly recorder: Recorder) { super(); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
-}
-class RecordingNist80053R5 extends NIST80053R5Checks {
-  constructor(private readonly recorder: Recorder) { super(); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
-}
-class RecordingPciDss321 extends PCIDSS321Checks {
-  constructor(private readonly recorder: Recorder) { super(); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
-}
-class RecordingHipaaSecurity extends HIPAASecurityChecks {
-  constructor(private readonly recorder: Recorder) { super(); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
-}
-class RecordingServerless extends ServerlessChecks {
-  constructor(private readonly recorder: Recorder) { super(); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
-}
-class RecordingCrossBorder extends CrossBorderChecks {
-  constructor(private readonly recorder: Recorder, props: CrossBorderChecksProps) { super(undefined, props); }
-  protected applyRule(params: IApplyRule): void { this.recorder.record(this.readPackName, params); }
+function isOwner(value: unknown): value is AcknowledgementOwner {
+  const v = value as Partial<AcknowledgementOwner> | null;
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.owner === 'string' && typeof v.reviewBy === 'string';
 }
 
-/** Which packs to record: cdk-nag's by pack name, CrossBorder with its policy. */
-export interface PackSelection {
-  readonly name: string;
-  /** Only for CrossBorder: the policy it ran with. */
-  readonly crossBorder?: CrossBorderChecksProps;
+/**
+ * The acknowledgement of `findingId` that covers `construct`: made on it or its closest ancestor
+ * (as CDK and cdk-nag match them), with the owner and review date recorded next to it.
+ */
+export function acknowledgementOf(construct: IConstruct, findingId: string): RecordedAcknowledgement | undefined {
+  for (let current: IConstruct | undefined = construct; current !== undefined; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || typeof entry.data !== 'object' || entry.data === null) continue;
+      for (const [qualified, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        if (qualified.replace(/^annotation::/i, '') !== findingId) continue;
+        const owner = current.node.metadata.map((m) => m.data as unknown).find((d): d is AcknowledgementOwner => isOwner(d) && d.id === findingId);
+        return { id: findingId, reason: String(reason), at: current.node.path, ...(owner ? { owner: owner.owner, reviewBy: owner.reviewBy } : {}) };
+      }
+    }
+  }
+  return undefined;
 }
 
-/** Pack names this module can record (the cdk-validator-cfnguard plugin is not a NagPack). */
-export const RECORDABLE_PACKS: readonly string[] = [
-  'AwsSolutions',
-  'NIST.800.53.R4',
-  'NIST.800.53.R5',
-  'PCI.DSS.321',
-  'HIPAA.Security',
-  'Serverless',
-  'CrossBorder',
-];
+type ApplyRule = (params: IApplyRule) => void;
 
-function recordingPack(selection: PackSelection, recorder: Recorder): NagPack | undefined {
-  switch (selection.name) {
-    case 'AwsSolutions': return new RecordingAwsSolutions(recorder);
-    case 'NIST.800.53.R4': return new RecordingNist80053R4(recorder);
-    case 'NIST.800.53.R5': return new RecordingNist80053R5(recorder);
-    case 'PCI.DSS.321': return new RecordingPciDss321(recorder);
-    case 'HIPAA.Security': return new RecordingHipaaSecurity(recorder);
-    case 'Serverless': return new RecordingServerless(recorder);
-    case 'CrossBorder': return new RecordingCrossBorder(recorder, selection.crossBorder ?? {});
-    default: return undefined;
+export class RuleRecorder {
+  private readonly rules = new Map<string, Omit<RecordedRule, 'notApplicable'>>();
+  private readonly notApplicable = new Map<string, Set<string>>();
+  private readonly outcomes = new Map<string, NagOutcome>();
+  private readonly watched = new WeakSet<NagPack>();
+  /** Names of the packs watched, whether or not they found anything to apply a rule to. */
+  readonly packs = new Set<string>();
+
+  /** Records every rule `pack` applies from now on. Watching a pack twice records it once. */
+  watch(pack: NagPack): void {
+    if (this.watched.has(pack)) return;
+    this.watched.add(pack);
+    this.packs.add(pack.readPackName);
+    const hooked = pack as unknown as { applyRule: ApplyRule };
+    const original = hooked.applyRule.bind(pack);
+    hooked.applyRule = (params: IApplyRule) => {
+      const ran = this.run(params);
+      this.record(pack.readPackName, params, ran);
+      const replay = Object.defineProperty(
+        () => {
+          if ('error' in ran) throw ran.error;
+          return ran.result;
+        },
+        'name',
+        { value: params.rule.name },
+      );
+      original({ ...params, rule: replay });
+    };
+  }
+
+  private run(params: IApplyRule): { result: NagRuleResult } | { error: unknown } {
+    try {
+      return { result: params.rule(params.node) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  private record(pack: string, params: IApplyRule, ran: { result: NagRuleResult } | { error: unknown }): void {
+    const ruleId = `${pack}-${params.ruleSuffixOverride ?? params.rule.name}`;
+    const severity = severityOf(params.level);
+    if (!this.rules.has(ruleId)) this.rules.set(ruleId, { pack, ruleId, info: params.info, explanation: params.explanation, level: severity });
+    const constructPath = params.node.node.path;
+    const add = (findingId: string, compliant: boolean, ruleError?: string) => {
+      const acknowledgement = compliant ? undefined : acknowledgementOf(params.node, findingId);
+      const status = compliant ? 'pass' : acknowledgement ? 'acknowledged' : 'fail';
+      this.outcomes.set(`${findingId}\u0000${constructPath}`, {
+        pack,
+        ruleId,
+        findingId,
+        constructPath,
+        status,
+        severity,
+        message: ruleError === undefined ? params.info : `${params.info} (the rule could not evaluate this resource: ${ruleError})`,
+        ...(ruleError === undefined ? {} : { ruleError }),
+        ...(acknowledgement ? { acknowledgement } : {}),
+      });
+    };
+    if ('error' in ran) {
+      add(ruleId, false, ran.error instanceof Error ? ran.error.message : String(ran.error));
+      return;
+    }
+    const { result } = ran;
+    if (Array.isArray(result)) {
+      if (result.length === 0) add(ruleId, true);
+      for (const finding of result) add(`${ruleId}[${finding}]`, false);
+    } else if (result === NagRuleCompliance.NOT_APPLICABLE) {
+      const paths = this.notApplicable.get(ruleId) ?? new Set<string>();
+      paths.add(constructPath);
+      this.notApplicable.set(ruleId, paths);
+    } else {
+      add(ruleId, result === NagRuleCompliance.COMPLIANT);
+    }
+  }
+
+  /** Every rule the watched packs applied, with its not-applicable count, and every outcome. */
+  results(): { rules: RecordedRule[]; outcomes: NagOutcome[] } {
+    return {
+      rules: [...this.rules.values()].map((rule) => ({ ...rule, notApplicable: this.notApplicable.get(rule.ruleId)?.size ?? 0 })),
+      outcomes: [...this.outcomes.values()],
+    };
   }
 }
 
-/** Evaluates every rule of the selected packs on every resource below `scope`. Unknown pack names are skipped. */
-export function recordEvaluation(scope: IConstruct, packs: readonly PackSelection[]): RecordedEvaluation {
-  const recorder = new Recorder();
-  for (const selection of packs) recordingPack(selection, recorder)?.validateScope(scope);
-  return { rules: recorder.rules, outcomes: recorder.outcomes };
+/** Runs `packs` over `scope` outside synth (tests, tools) and returns what they recorded. */
+export function recordPacks(scope: IConstruct, packs: readonly NagPack[]): ReturnType<RuleRecorder['results']> {
+  const recorder = new RuleRecorder();
+  for (const pack of packs) {
+    recorder.watch(pack);
+    pack.validateScope(scope);
+  }
+  return recorder.results();
 }

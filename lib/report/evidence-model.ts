@@ -1,14 +1,11 @@
+import { readEvaluation, type Severity } from '../evaluation/record';
 import { isJsonObject, tagValue } from '../nag/cfn-view';
-import type { Acknowledgement } from '../nag/acknowledgement-register';
-import { isCoveredBy } from '../nag/acknowledgement-checks';
 import { DATA_CLASS_TAG } from '../vocabulary/data-classes';
 import { DATA_STORE_TYPES, KEY_TYPES } from '../nag/data-stores';
 import { controlTowerRules, GUARD_PLUGIN_NAME } from '../nag/guard';
 import type { ResidencyPolicy } from '../nag/residency-policy';
 import { readAssemblyStacks, type AssemblyStack, type TemplateResource } from './cloud-assembly';
-import { reevaluate } from './reevaluation';
 import { requirementsOf, type Requirement } from './requirement-map';
-import { readValidationReport, type ReportedFinding, type Severity } from './validation-report';
 
 /** Everything the evidence files show, read from one cloud assembly. */
 
@@ -40,7 +37,7 @@ export interface CheckResult {
 export interface PackSummary {
   readonly name: string;
   readonly version?: string;
-  /** Whether passes are known (re-evaluated or, for cfn-guard, derived from its resource types). */
+  /** Whether passes are known (recorded for every NagPack; for cfn-guard, derived from its resource types). */
   readonly passesKnown: boolean;
   readonly fail: number;
   readonly failErrors: number;
@@ -109,114 +106,52 @@ function dataClassOf(resource: TemplateResource): string | undefined {
 }
 
 export interface EvidenceOptions {
-  /** The acknowledgement register, for owners and review dates (templates carry only reasons). */
-  readonly register?: readonly Acknowledgement[];
+  /**
+   * When the evidence was generated.
+   * @default - now
+   */
   readonly now?: Date;
-  /** A local copy of the leak canary's records, for the "after deploy" section. */
+  /**
+   * A local copy of the leak canary's records, for the "after deploy" section.
+   * @default - no "after deploy" results
+   */
   readonly canary?: import('../runtime-checks/control-proof').CanaryResults;
 }
 
-/** Builds the evidence model of the cloud assembly in `assemblyDir`. */
+/**
+ * Builds the evidence model of the cloud assembly in `assemblyDir` from its evaluation record
+ * (`residency-evaluation.json`): every result is the one synth recorded. The templates are read
+ * only for what is not a rule outcome: the stacks, the data class of each store and key, and
+ * the acknowledgements written into them that no finding matches.
+ */
 export function buildEvidenceModel(assemblyDir: string, options: EvidenceOptions = {}): EvidenceModel {
+  const record = readEvaluation(assemblyDir);
   const stacks = readAssemblyStacks(assemblyDir);
   const resources = indexResources(stacks);
-  const reported = readValidationReport(assemblyDir);
-  const reports = reported ?? [];
-  const reevaluation = reevaluate(assemblyDir, stacks);
-  const gaps = [...reevaluation.gaps];
-  if (reported === undefined) gaps.push('No validation report in this assembly: no validation plugin ran at synth.');
-  const controlTower = new Map(controlTowerRules().map((r) => [r.ruleName, r]));
+  const controlTower = new Map(controlTowerRules().map((r) => [r.controlId, r]));
 
-  const results = new Map<string, CheckResult>();
-  const key = (pack: string, findingId: string, path: string): string => `${pack}\u0000${findingId}\u0000${path}`;
-  const locate = (path: string): Partial<CheckResult> => {
-    const found = resources.get(path);
-    return found ? { stackPath: found.stack.path, templateFile: found.stack.templateFile, logicalId: found.logicalId } : {};
-  };
-  const acknowledgementFor = (findingId: string, path: string, reason: string): AcknowledgementEvidence => {
-    const stackPath = resources.get(path)?.stack.path;
-    const entry = options.register?.find(
-      (a) => a.ruleId === findingId && stackPath !== undefined && isCoveredBy(path, a.construct === '*' ? stackPath : `${stackPath}/${a.construct}`),
-    );
-    return { reason, ...(entry ? { owner: entry.owner, reviewBy: entry.reviewBy } : {}) };
-  };
-
-  for (const outcome of reevaluation.outcomes) {
-    const rule = reevaluation.rules.get(outcome.ruleId);
-    const message = rule?.info ?? outcome.ruleId;
-    const acknowledged = templateAcknowledgements(resources.get(outcome.constructPath)?.resource).get(outcome.findingId);
-    const status: ResultStatus = outcome.status === 'compliant' ? 'pass' : acknowledged !== undefined ? 'acknowledged' : 'fail';
-    results.set(key(rule?.pack ?? '', outcome.findingId, outcome.constructPath), {
-      pack: rule?.pack ?? '',
-      ruleId: outcome.ruleId,
-      findingId: outcome.findingId,
-      status,
-      severity: rule?.level ?? 'error',
-      message: outcome.status === 'error' ? `${message} (the rule could not evaluate this resource)` : message,
-      constructPath: outcome.constructPath,
-      ...locate(outcome.constructPath),
-      requirements: requirementsOf(rule?.pack ?? '', outcome.ruleId, message),
-      ...(status === 'acknowledged' ? { acknowledgement: acknowledgementFor(outcome.findingId, outcome.constructPath, acknowledged ?? '') } : {}),
-    });
-  }
-
-  const fromReport = (finding: ReportedFinding): CheckResult => {
-    const guard = finding.pluginName === GUARD_PLUGIN_NAME ? controlTower.get(finding.ruleName) : undefined;
-    const isNagRule = finding.ruleName.startsWith(`${finding.pluginName}-`);
-    const findingId = isNagRule ? finding.ruleName : `${finding.pluginName.replace(/ /g, '-')}::${finding.ruleName}`;
-    const ruleId = guard?.controlId ?? finding.ruleName.replace(/\[.*\]$/, '');
+  const all: CheckResult[] = record.outcomes.map((o) => ({
+    pack: o.pack,
+    ruleId: o.ruleId,
+    findingId: o.findingId,
+    status: o.status,
+    severity: o.severity,
+    message: o.message,
+    constructPath: o.constructPath,
+    ...(o.stackPath === undefined ? {} : { stackPath: o.stackPath }),
+    ...(o.templateFile === undefined ? {} : { templateFile: o.templateFile }),
+    ...(o.logicalId === undefined ? {} : { logicalId: o.logicalId }),
+    requirements: requirementsOf(o.pack, o.ruleId, o.message, o.pack === GUARD_PLUGIN_NAME ? controlTower.get(o.ruleId)?.title : undefined),
+    ...(o.acknowledgement
+      ? { acknowledgement: { reason: o.acknowledgement.reason, ...(o.acknowledgement.owner ? { owner: o.acknowledgement.owner } : {}), ...(o.acknowledgement.reviewBy ? { reviewBy: o.acknowledgement.reviewBy } : {}) } }
+      : {}),
+  }));
+  const packs = record.packs.map((pack) => {
+    const mine = all.filter((r) => r.pack === pack.name);
     return {
-      pack: finding.pluginName,
-      ruleId,
-      findingId,
-      status: finding.acknowledgement ? 'acknowledged' : 'fail',
-      severity: finding.severity,
-      message: finding.description,
-      constructPath: finding.constructPath,
-      ...locate(finding.constructPath),
-      requirements: requirementsOf(finding.pluginName, ruleId, finding.description, guard?.title),
-      ...(finding.acknowledgement ? { acknowledgement: acknowledgementFor(findingId, finding.constructPath, finding.acknowledgement.reason) } : {}),
-    };
-  };
-  for (const finding of reports.flatMap((r) => r.findings)) {
-    const result = fromReport(finding);
-    const existing = results.get(key(result.pack, result.findingId, result.constructPath));
-    if (existing === undefined || (existing.status === 'pass' && result.status !== 'pass') || (existing.status === 'fail' && result.status === 'acknowledged')) {
-      results.set(key(result.pack, result.findingId, result.constructPath), result);
-    }
-  }
-
-  const guardRan = reevaluation.checks.some((c) => c.name === GUARD_PLUGIN_NAME) || reports.some((r) => r.pluginName === GUARD_PLUGIN_NAME);
-  if (guardRan) {
-    for (const rule of controlTower.values()) {
-      for (const [path, located] of resources) {
-        if (!rule.reportsOn.includes(located.resource.Type)) continue;
-        const findingId = `${GUARD_PLUGIN_NAME}::${rule.ruleName}`;
-        if (results.has(key(GUARD_PLUGIN_NAME, findingId, path))) continue;
-        results.set(key(GUARD_PLUGIN_NAME, findingId, path), {
-          pack: GUARD_PLUGIN_NAME,
-          ruleId: rule.controlId,
-          findingId,
-          status: 'pass',
-          severity: 'error',
-          message: rule.title,
-          constructPath: path,
-          ...locate(path),
-          requirements: requirementsOf(GUARD_PLUGIN_NAME, rule.controlId, rule.title, rule.title),
-        });
-      }
-    }
-  }
-
-  const all = [...results.values()].sort((a, b) => a.pack.localeCompare(b.pack) || a.ruleId.localeCompare(b.ruleId) || a.constructPath.localeCompare(b.constructPath));
-  const packNames = [...new Set([...reevaluation.checks.map((c) => c.name), ...reports.map((r) => r.pluginName), ...all.map((r) => r.pack)])];
-  const packs = packNames.map((name) => {
-    const mine = all.filter((r) => r.pack === name);
-    const recorded = reevaluation.checks.find((c) => c.name === name);
-    return {
-      name,
-      ...(recorded?.version ? { version: recorded.version } : {}),
-      passesKnown: (name === GUARD_PLUGIN_NAME && guardRan) || [...reevaluation.rules.values()].some((r) => r.pack === name),
+      name: pack.name,
+      ...(pack.version ? { version: pack.version } : {}),
+      passesKnown: pack.passesKnown,
       fail: mine.filter((r) => r.status === 'fail').length,
       failErrors: mine.filter((r) => r.status === 'fail' && r.severity === 'error').length,
       acknowledged: mine.filter((r) => r.status === 'acknowledged').length,
@@ -235,11 +170,11 @@ export function buildEvidenceModel(assemblyDir: string, options: EvidenceOptions
     generatedAt: (options.now ?? new Date()).toISOString(),
     staleAcknowledgements: staleTemplateAcknowledgements(resources, all, packs.map((p) => p.name)),
     stacks: stacks.map((s) => ({ path: s.path, region: s.region, account: s.account, templateFile: s.templateFile })),
-    policy: reevaluation.checks.find((c) => c.policy !== undefined)?.policy,
+    policy: record.packs.find((p) => p.policy !== undefined)?.policy,
     packs,
     results: all,
     classified,
-    gaps,
+    gaps: record.gaps,
     ...(options.canary ? { canary: options.canary } : {}),
   };
 }

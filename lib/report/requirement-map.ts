@@ -24,10 +24,13 @@ const FRAMEWORK_OF_PACK: Readonly<Record<string, string>> = {
   'HIPAA.Security': 'HIPAA Security',
 };
 
-/** Control ids printed at the end of a cdk-nag rule message, e.g. `AU-9(3)`, `164.312(b)`. */
+/**
+ * Control ids printed at the end of a cdk-nag rule message, e.g. `AU-9(3)`, `164.312(b)`, each
+ * once in the order printed (some messages list an id twice, e.g. NIST `AC-17(1)`).
+ */
 export function controlIdsIn(message: string): string[] {
   const listed = /\(Control IDs?: (.*)\)\.?\s*$/.exec(message)?.[1];
-  return listed === undefined ? [] : listed.split(/,\s*/).map((id) => id.trim()).filter((id) => id.length > 0);
+  return listed === undefined ? [] : [...new Set(listed.split(/,\s*/).map((id) => id.trim()).filter((id) => id.length > 0))];
 }
 
 export function domainRequirement(id: RequirementId): Requirement {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
+import type { Severity } from '../evaluation/record';
 
 /**
  * Reads the policy-validation report CDK writes into the cloud assembly after running the
@@ -16,7 +17,7 @@ import { z } from 'zod';
 export const VALIDATION_REPORT_FILE = 'validation-report.json';
 export const LEGACY_VALIDATION_REPORT_FILE = 'policy-validation-report.json';
 
-export type Severity = 'error' | 'warning' | 'info';
+export type { Severity } from '../evaluation/record';
 
 export interface ReportedFinding {
   readonly pluginName: string;

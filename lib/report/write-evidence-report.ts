@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Stage } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { evaluateApp, type EvaluateOptions } from '../evaluation/evaluate';
+import { EVALUATION_FILE, unacknowledgedErrors, writeEvaluation, type RecordedOutcome } from '../evaluation/record';
 import { buildControlMatrix, controlMatrixCsv } from './control-matrix';
 import { renderEvidenceHtml } from './evidence-html';
 import { compareToBaseline, type BaselineComparison } from './baseline';
@@ -65,13 +67,12 @@ function lineFinder(assemblyDir: string): (templateFile: string, logicalId: stri
 }
 
 /**
- * Reads the cloud assembly in `outdir` (templates, their acknowledgement metadata, the validation
- * report, the manifest) and writes the SARIF log, the control matrix (JSON, CSV) and the HTML page
- * into it. Call it after `app.synth()`, or use `synthWithEvidence`.
+ * Reads the evaluation record of the cloud assembly in `outdir` (written by `synthWithEvidence`)
+ * and writes the SARIF log, the control matrix (JSON, CSV) and the HTML page into it.
  */
 export function writeEvidenceReport(outdir: string, options: ReportOptions = {}): EvidenceSummary {
-  // Owners and review dates come from the register; without one the report shows reasons only.
-  const built = buildEvidenceModel(outdir, { register: [], ...options });
+  // Owners and review dates are the ones the evaluation record holds (recorded at synth).
+  const built = buildEvidenceModel(outdir, options);
   const provenance = readProvenance(outdir);
   const model = provenance === undefined ? built : { ...built, packs: built.packs.map((p) => withLibraryVersion(p, provenance)) };
   const baseline = options.baselineDir === undefined ? undefined : compareToBaseline(model, baselineModel(options.baselineDir, options));
@@ -114,7 +115,7 @@ export function writeEvidenceReport(outdir: string, options: ReportOptions = {})
 /** The previous assembly's model, judged with the same register; a failure names the baseline. */
 function baselineModel(dir: string, options: ReportOptions): EvidenceModel {
   try {
-    return buildEvidenceModel(dir, { register: options.register ?? [], ...(options.now ? { now: options.now } : {}) });
+    return buildEvidenceModel(dir, options.now ? { now: options.now } : {});
   } catch (err) {
     throw new Error(`baseline ${dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
@@ -140,26 +141,46 @@ export function verdictLines(summary: EvidenceSummary, cwd = process.cwd()): str
   return [...packs, `evidence: ${shown}`];
 }
 
-export interface SynthOptions extends EvidenceOptions {
+export interface SynthOptions extends EvidenceOptions, EvaluateOptions {
   /** The `residency:profile` synthesized, recorded as provenance. @default not recorded */
   readonly profile?: string;
   /** Where the verdict lines go (bin/app.ts: stderr, so `cdk synth` stdout stays the template). @default not printed */
   readonly print?: (text: string) => void;
 }
 
+/** Synthesis found error findings that are neither fixed nor acknowledged (by any plugin). */
+export class UnacknowledgedErrorsError extends Error {
+  constructor(readonly findings: readonly RecordedOutcome[]) {
+    super(
+      [
+        `synth failed: ${findings.length} unacknowledged error finding(s), recorded in ${EVALUATION_FILE}:`,
+        ...findings.map((f) => `  [${f.findingId}] ${f.constructPath}: ${f.message}`),
+        'Fix each one, or acknowledge it with a reason, an owner and a review date in lib/nag/acknowledgements.ts.',
+      ].join('\n'),
+    );
+    this.name = 'UnacknowledgedErrorsError';
+  }
+}
+
+function recordAndReport(app: Stage, options: SynthOptions) {
+  const record = evaluateApp(app, app.outdir, options);
+  writeEvaluation(app.outdir, record);
+  recordProvenance(app.outdir, { ...(options.profile === undefined ? {} : { profile: options.profile }), ...(options.now ? { now: options.now } : {}) });
+  const summary = writeEvidenceReport(app.outdir, options);
+  options.print?.(verdictLines(summary).join('\n') + '\n');
+  return record;
+}
+
 /**
- * `app.synth()` followed by the evidence report, which is also written when synthesis fails on
- * validation findings (CDK writes the assembly and its validation report before it throws): a
- * failing synth is exactly when reviewers need the evidence. An assembly left over from an earlier
- * run is never reported on. The synthesis error is rethrown unchanged.
+ * `app.synth()`, then the one evaluation record of the synthesized app and the evidence report
+ * read from it, also when synthesis fails on validation findings (CDK writes the assembly and its
+ * validation report before it throws): a failing synth is exactly when reviewers need the
+ * evidence. An assembly left over from an earlier run is never reported on. A synthesis error is
+ * rethrown unchanged; a synthesis CDK let pass with an unacknowledged error finding of any plugin
+ * throws `UnacknowledgedErrorsError`.
  */
 export function synthWithEvidence(app: Stage, options: SynthOptions = {}): CloudAssembly {
   const startedAt = Date.now();
-  const report = (): void => {
-    recordProvenance(app.outdir, { ...(options.profile === undefined ? {} : { profile: options.profile }), ...(options.now ? { now: options.now } : {}) });
-    const summary = writeEvidenceReport(app.outdir, options);
-    options.print?.(verdictLines(summary).join('\n') + '\n');
-  };
   let assembly: CloudAssembly;
   try {
     assembly = app.synth();
@@ -167,13 +188,14 @@ export function synthWithEvidence(app: Stage, options: SynthOptions = {}): Cloud
     const manifest = path.join(app.outdir, 'manifest.json');
     if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= startedAt - 1000) {
       try {
-        report();
+        recordAndReport(app, options);
       } catch {
         // the synthesis error is the one to show
       }
     }
     throw err;
   }
-  report();
+  const errors = unacknowledgedErrors(recordAndReport(app, options));
+  if (errors.length > 0) throw new UnacknowledgedErrorsError(errors);
   return assembly;
 }

@@ -100,7 +100,7 @@ describe(`evidence.html in headless Chromium${suffix}`, () => {
     synthBaselineFixture(path.join(outdir, 'baseline'), 'before');
     synthBaselineFixture(current, 'after');
     recordProvenance(current, { profile: 'fixture' });
-    writeEvidenceReport(current, { register: [], baselineDir: path.join(outdir, 'baseline') });
+    writeEvidenceReport(current, { baselineDir: path.join(outdir, 'baseline') });
     page = path.join(current, EVIDENCE_FILES.html);
   }, 120_000);
 

@@ -8,7 +8,7 @@ import { EVIDENCE_FILES, writeEvidenceReport, type EvidenceSummary } from '../..
 import { run } from '../../lib/cli/report';
 import { recordProvenance } from '../../lib/report/provenance';
 import { guardRuleId } from '../../lib/nag/guard';
-import { FIXTURE_REGISTER, HOSTILE_REASON, synthEvidenceFixture } from './support/evidence-fixture';
+import { FIXTURE_PROFILE, FIXTURE_REGISTER, HOSTILE_REASON, synthEvidenceFixture } from './support/evidence-fixture';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'evidence-'));
 let summary: EvidenceSummary;
@@ -16,8 +16,8 @@ let model: EvidenceModel;
 
 beforeAll(() => {
   synthEvidenceFixture(outdir);
-  recordProvenance(outdir, { profile: 'fixture' });
-  summary = writeEvidenceReport(outdir, { register: FIXTURE_REGISTER, now: new Date('2026-03-01T00:00:00Z') });
+  recordProvenance(outdir, { profile: FIXTURE_PROFILE });
+  summary = writeEvidenceReport(outdir, { now: new Date('2026-03-01T00:00:00Z') });
   model = summary.model;
 });
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ describe('evidence model', () => {
     ]);
   });
 
-  test('shows acknowledged findings with reason from the assembly and owner and review date from the register', () => {
+  test('shows acknowledged findings with reason, owner and review date as synth recorded them', () => {
     expect(model.results.find((r) => r.findingId === guardRuleId('CT.CLOUDWATCH.PR.2') && r.constructPath === 'Home/Gateway/Resource')).toMatchObject({
       status: 'acknowledged',
       ruleId: 'CT.CLOUDWATCH.PR.2',
@@ -192,6 +192,7 @@ describe('residency report (CLI)', () => {
     expect(await run([outdir], io)).toBe(0);
     expect(fs.existsSync(path.join(outdir, EVIDENCE_FILES.html))).toBe(true);
     expect(out()).toContain(`${summary.errorFindings} error finding(s)`);
+    expect(out()).toContain(`(profile ${FIXTURE_PROFILE})`);
     expect(await run([outdir, '--strict'], capture().io)).toBe(1);
   });
 

@@ -29,8 +29,8 @@ let summary: EvidenceSummary;
 
 beforeAll(() => {
   synthBaselineFixture(before, 'before');
-  synthWithEvidence(baselineFixtureApp(after, 'after'), { register: [], profile: 'fixture-profile', print: (text) => (printed += text) });
-  summary = writeEvidenceReport(after, { register: [], now: new Date('2026-03-01T00:00:00Z') });
+  synthWithEvidence(baselineFixtureApp(after, 'after'), { profile: 'fixture-profile', print: (text) => (printed += text) });
+  summary = writeEvidenceReport(after, { now: new Date('2026-03-01T00:00:00Z') });
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -54,7 +54,7 @@ describe('synth verdict', () => {
     new Bucket(new Stack(app, 'Home', { env: { account: ACCOUNT, region: HOME } }), 'Untagged');
     registerChecks(app, new CrossBorderChecks(app, POLICY));
     let text = '';
-    expect(() => synthWithEvidence(app, { register: [], print: (t) => (text += t) })).toThrow(/CrossBorder-DataClassTagged/);
+    expect(() => synthWithEvidence(app, { print: (t) => (text += t) })).toThrow(/CrossBorder-DataClassTagged/);
     expect(text).toMatch(/^CrossBorder: 2 errors, 0 warnings, 0 acknowledged, \d+ passed\nevidence: .*evidence\.html\n$/);
   });
 });
@@ -76,7 +76,7 @@ describe('provenance', () => {
     fs.cpSync(after, dir, { recursive: true });
     recordProvenance(dir, { cwd: os.tmpdir(), profile: '<b>hostile</b>' });
     expect(readProvenance(dir)?.commit).toBeUndefined();
-    writeEvidenceReport(dir, { register: [] });
+    writeEvidenceReport(dir, {});
     const page = read(dir, EVIDENCE_FILES.html);
     expect(page).toContain('not a git work tree at synth');
     expect(page).toContain('&lt;b&gt;hostile&lt;/b&gt;');

@@ -70,7 +70,7 @@ export function writeFixture(root: string, profile: FixtureProfile): void {
   mkdirSync(dir, { recursive: true });
   const config = fixtureConfig(profile);
   const built = buildAppFor(config, { outdir: directory });
-  writeServiceControlPolicy(synthWithEvidence(built.app, { register: acknowledgementsFor(config) }).directory, config);
+  writeServiceControlPolicy(synthWithEvidence(built.app, { profile }).directory, config);
   const facts: FixtureFacts = {
     profile,
     packNames: built.packs.map((p) => p.readPackName),

@@ -5,11 +5,15 @@ import { applyAcknowledgements, type Acknowledgement } from '../../../lib/nag/ac
 import { CrossBorderChecks } from '../../../lib/nag/cross-border-checks';
 import { guardRuleId, residencyGuardValidator } from '../../../lib/nag/guard';
 import { registerChecks } from '../../../lib/nag/register-checks';
+import { synthWithEvidence, UnacknowledgedErrorsError } from '../../../lib/report/write-evidence-report';
 import { addCompliantStacks } from '../../nag/support/compliant-app';
 import { ACCOUNT, classify, HOME, POLICY } from '../../nag/support/nag-fixtures';
 
 /** Text an auditor's browser must show as text, never run or parse as markup. */
 export const HOSTILE_REASON = 'Backup copy of <Cards>; logs on the source bucket cover access & "reads".';
+
+/** The profile name the fixture's evaluation records. */
+export const FIXTURE_PROFILE = 'fixture';
 
 export const FIXTURE_REGISTER: readonly Acknowledgement[] = [
   {
@@ -26,8 +30,10 @@ export const FIXTURE_REGISTER: readonly Acknowledgement[] = [
 
 /**
  * Synthesizes the compliant home + destination app, plus one residency breach (C2 data stored in
- * the destination), with every pack and cfn-guard registered, into `outdir`. Synthesis does not
- * throw on findings here, so the assembly and its validation report are what a failing CI run leaves.
+ * the destination), with every pack and cfn-guard registered, into `outdir`, recording its
+ * evaluation (profile `fixture`). CDK does not throw on findings here; the evidence writer's own
+ * refusal of the unacknowledged breach is caught, so the assembly, its evaluation record and
+ * evidence are what a failing CI run leaves.
  */
 export function synthEvidenceFixture(outdir: string): App {
   const app = new App({
@@ -48,7 +54,11 @@ export function synthEvidenceFixture(outdir: string): App {
     new CrossBorderChecks(app, { ...POLICY, ...props }),
     residencyGuardValidator(),
   );
-  app.synth();
+  try {
+    synthWithEvidence(app, { profile: FIXTURE_PROFILE });
+  } catch (err) {
+    if (!(err instanceof UnacknowledgedErrorsError)) throw err;
+  }
   return app;
 }
 
