@@ -15,7 +15,6 @@ import type { Stack } from 'aws-cdk-lib';
 import { writeServiceControlPolicy } from '../../lib/compliance/service-control-policy';
 import type { ResidencyConfig } from '../../lib/config';
 import type { AppliedAcknowledgement } from '../../lib/nag/acknowledgement-register';
-import { acknowledgementsFor } from '../../lib/nag/acknowledgements';
 import { synthWithEvidence } from '../../lib/report/write-evidence-report';
 import { buildAppFor, hsmTestConfig, shippedConfig } from './app-fixture';
 
