@@ -21,11 +21,7 @@ function timedSynth(app: string, outdir: string): number {
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
 try {
-  const empty = path.join(scratch, 'empty-app.ts');
-  fs.writeFileSync(
-    empty,
-    "import { App, Stack } from 'aws-cdk-lib';\nconst app = new App();\nnew Stack(app, 'Empty', { env: { account: '111111111111', region: 'cn-north-1' } });\napp.synth();\n",
-  );
+  const empty = path.join(__dirname, 'empty-app.ts');
   const appCommand = (JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { app: string }).app;
   const emptySeconds = timedSynth(`npx tsx ${empty}`, path.join(scratch, 'empty.out'));
   const appSeconds = timedSynth(appCommand, path.join(scratch, 'app.out'));
