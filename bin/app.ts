@@ -11,7 +11,7 @@ import { writeServiceControlPolicy } from '../lib/compliance/service-control-pol
 import { applyAcknowledgements } from '../lib/nag/acknowledgement-register';
 import { acknowledgementsFor } from '../lib/nag/acknowledgements';
 import { createResidencyStacks } from '../lib/residency-app';
-import { synthWithEvidence, UnacknowledgedErrorsError } from '../lib/report/write-evidence-report';
+import { synthOrExit } from '../lib/report/write-evidence-report';
 import { loadApprovedTransfers } from '../lib/transfer-rules';
 import { join } from 'node:path';
 
@@ -37,14 +37,6 @@ registerCheckPacks(app, config);
 applyAcknowledgements(app, acknowledgementsFor(config));
 // Records the one evaluation and writes the evidence (SARIF, control matrix, HTML) even when a check
 // fails; any unacknowledged error finding of any plugin fails synth with a non-zero exit.
-try {
-  // The verdict per pack and the page's path go to stderr: `cdk synth` prints the template on stdout.
-  const print = (text: string): void => void process.stderr.write(text);
-  writeServiceControlPolicy(synthWithEvidence(app, { profile: profile.name, print }).directory, config);
-} catch (err) {
-  if (err instanceof UnacknowledgedErrorsError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+// The verdict per pack and the page's path go to stderr: `cdk synth` prints the template on stdout.
+const print = (text: string): void => void process.stderr.write(text);
+writeServiceControlPolicy(synthOrExit(app, { profile: profile.name, print }).directory, config);

@@ -145,6 +145,9 @@ export class CloudHsmKeyStore extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy: RemovalPolicy.DESTROY,
+      // Declares this queue a dead-letter queue, which is what CT.SQS.PR.1 requires of a queue
+      // without a redrive policy of its own (a dead-letter queue has none).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     tagClassified(deadLetters, 'logs', props.residency);
 

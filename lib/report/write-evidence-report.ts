@@ -199,3 +199,17 @@ export function synthWithEvidence(app: Stage, options: SynthOptions = {}): Cloud
   if (errors.length > 0) throw new UnacknowledgedErrorsError(errors);
   return assembly;
 }
+
+/**
+ * `synthWithEvidence` for an app's entry point (bin/app.ts): an unacknowledged error finding of any
+ * plugin is printed and ends the process with exit code 1, so `cdk synth` fails on it.
+ */
+export function synthOrExit(app: Stage, options: SynthOptions = {}): CloudAssembly {
+  try {
+    return synthWithEvidence(app, options);
+  } catch (err) {
+    if (!(err instanceof UnacknowledgedErrorsError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
