@@ -29,6 +29,7 @@ import { cacMemo, gdprMemo, pdpaMemo } from './assess-memo';
 import { instrumentsForMechanism, instrumentsForRule, kindsForCac, kindsForGdpr, kindsForPdpa, type LoadedRegister } from './assess-register';
 import { CliError, type CliIo } from './io';
 import { parseFlags } from './options';
+import { parseJsonText } from '../../lambda/core/json/syntax-error';
 
 const USAGE = `usage: residency assess --in FILE [--format json|markdown] [--date YYYY-MM-DD] [--register FILE]
        residency assess --rule RULE.json --in FILE [--format json|markdown] [--register FILE]
@@ -109,9 +110,9 @@ function readJson(flag: string, path: string): unknown {
     throw new CliError(`${flag} ${path}: cannot read the file (${code ?? String(err)})`, REFUSED);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text, path);
   } catch (err) {
-    throw new CliError(`${flag} ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, REFUSED);
+    throw new CliError(`${flag} ${err instanceof Error ? err.message : String(err)}`, REFUSED);
   }
 }
 

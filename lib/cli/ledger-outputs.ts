@@ -15,6 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseCsv } from '../../lambda/core/csv';
 import type { OutputListing, StoredObject } from '../../lambda/core/ledger';
 import { CliError } from './io';
+import { JsonSyntaxError, parseJsonText } from '../../lambda/core/json/syntax-error';
 
 /** A copy that cannot be read or is malformed: the code every command uses for refused input (README, exit codes). */
 const REFUSED = 1;
@@ -103,9 +104,9 @@ function fromInventory(manifestPath: string, manifest: InventoryManifest, prefix
 export function readInventory(path: string, prefix: string): OutputListing {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = parseJsonText(readFileSync(path, 'utf8'), path);
   } catch (err) {
-    throw new CliError(`cannot read --inventory ${path}: ${messageOf(err)}`, REFUSED);
+    throw new CliError(err instanceof JsonSyntaxError ? `--inventory ${err.message}` : `cannot read --inventory ${path}: ${messageOf(err)}`, REFUSED);
   }
   if (typeof value === 'object' && value !== null && 'fileSchema' in value) return fromInventory(path, value as InventoryManifest, prefix);
   if (typeof value === 'object' && value !== null && 'Contents' in value && Array.isArray(value.Contents)) {
