@@ -5,6 +5,7 @@
  */
 import { INTERRUPTED, interruptAll, wasInterrupted } from '../lib/cli/interrupt';
 import { CliError, type CliIo, defaultIo } from '../lib/cli/io';
+import { didYouMean } from '../lib/suggest';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -60,7 +61,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(`residency: unknown command "${name}"\n${usage()}\n`);
+    io.stderr(`residency: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n${usage()}\n`);
     return 2;
   }
   let stopping = false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from './suggest';
 import { KNOWN_REGIONS, isKnownRegion, partitionOf, type Partition } from '../lambda/core/regions';
 import { DEFAULT_RUNTIME_CHECKS, runtimeChecksSchema } from './runtime-checks/settings';
 import { DATA_CLASSES, type DataClass } from './vocabulary/data-classes';
@@ -219,14 +220,68 @@ function describePath(path: readonly PropertyKey[]): string {
  * One schema problem as people read it: the key's path, the value found there and what is allowed.
  * Shared by every command that validates a user's file, so all of them word problems the same way.
  */
-export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, schema?: z.ZodType): string {
   const key = describePath(issue.path) || '(root)';
   if (issue.code === 'unrecognized_keys') {
-    return `${key === '(root)' ? '' : `${key}: `}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const known = schema === undefined ? [] : knownKeysAt(schema, issue.path);
+    const named = issue.keys.map((k) => `"${k}"${known.length > 0 ? didYouMean(k, known) : ''}`).join(', ');
+    return `${key === '(root)' ? '' : `${key}: `}unknown key(s) ${named}`;
   }
   const value = valueAt(raw, issue.path);
   const shown = value === undefined ? 'nothing (missing)' : JSON.stringify(value);
-  return `${key}: got ${shown}; ${issue.message}`;
+  return `${key}: got ${shown}; ${ownWords(issue, value)}`;
+}
+
+/** JSON's name for a value's type, as a person writing the file thinks of it. */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return { string: 'text', number: 'a number', boolean: 'true or false', object: 'an object' }[typeof value as string] ?? typeof value;
+}
+
+const EXPECTED_WORDS: Record<string, string> = {
+  string: 'text (a JSON string)',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list (a JSON array)',
+  object: 'an object',
+};
+
+/** zod's own wording ("Invalid input: expected string, received undefined") in the project's words. */
+function ownWords(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+    const expected = EXPECTED_WORDS[issue.expected] ?? issue.expected;
+    return value === undefined ? `is required: expected ${expected}` : `expected ${expected}, found ${jsonType(value)}`;
+  }
+  if (issue.message.startsWith('Invalid input') || issue.message.startsWith('Invalid option')) {
+    return 'is not one of the allowed values';
+  }
+  return issue.message;
+}
+
+/** The keys a strict object in `schema` allows at `path` (empty where the path leads to no object). */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: unknown = schema;
+  const unwrap = (s: unknown): unknown => {
+    for (let guard = 0; guard < 20 && s !== undefined; guard++) {
+      const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+      if (def === undefined) return s;
+      if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault' || def.type === 'catch' || def.type === 'readonly') s = def.innerType;
+      else if (def.type === 'pipe') s = def.in;
+      else return s;
+    }
+    return s;
+  };
+  for (const key of path) {
+    const def = (unwrap(current) as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (def?.type === 'object') current = (def.shape as Record<string, unknown>)[String(key)];
+    else if (def?.type === 'array') current = def.element;
+    else if (def?.type === 'record') current = def.valueType;
+    else return [];
+  }
+  const def = (unwrap(current) as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  return def?.type === 'object' ? Object.keys(def.shape as Record<string, unknown>) : [];
 }
 
 /**
@@ -236,7 +291,7 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 export function loadConfig(raw: unknown, source = 'cdk.json context'): ResidencyConfig {
   const parsed = ResidencyConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(source, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+  throw new ConfigError(source, parsed.error.issues.map((issue) => describeIssue(issue, raw, ResidencyConfigSchema)));
 }
 
 /** Selects a profile from the app context: `-c residency:profile=NAME`, else the `default` one. */

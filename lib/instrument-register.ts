@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InstrumentRegisterSchema, type InstrumentRegister } from '../lambda/core/assessment/instruments/schema';
 import { describeIssue } from './config';
+import { JsonSyntaxError, parseJsonText } from '../lambda/core/json/syntax-error';
 
 /**
  * Where a rules folder keeps its transfer-instrument register: `<rules folder>/instruments/register.json`.
@@ -34,9 +35,9 @@ export function readInstrumentRegister(path: string, shownAs: string): RegisterR
   if (!existsSync(path)) return { ok: true, register: EMPTY_REGISTER, exists: false };
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = parseJsonText(readFileSync(path, 'utf8'), shownAs);
   } catch (err) {
-    return { ok: false, problems: [`${shownAs}: cannot be read as JSON (${(err as Error).message})`] };
+    return { ok: false, problems: [err instanceof JsonSyntaxError ? err.message : `${shownAs}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`] };
   }
   const parsed = InstrumentRegisterSchema.safeParse(raw);
   if (parsed.success) return { ok: true, register: parsed.data, exists: true };

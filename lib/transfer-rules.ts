@@ -9,6 +9,7 @@ import { countryOf } from '../lambda/core/regions';
 import { loadTransferRule, type TransferRule, TransferRuleError } from '../lambda/core/transfer-rule';
 import { ConfigError, type ResidencyConfig } from './config';
 import { EMPTY_REGISTER, readInstrumentRegister, registerPathFor } from './instrument-register';
+import { JsonSyntaxError, parseJsonText } from '../lambda/core/json/syntax-error';
 
 export interface ApprovedTransfers {
   readonly rules: readonly TransferRule[];
@@ -20,9 +21,9 @@ export interface ApprovedTransfers {
 
 function readJson(path: string, shownAs: string, problems: string[]): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return parseJsonText(readFileSync(path, 'utf8'), shownAs);
   } catch (err) {
-    problems.push(`${shownAs}: cannot be read as JSON (${(err as Error).message})`);
+    problems.push(err instanceof JsonSyntaxError ? err.message : `${shownAs}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     return undefined;
   }
 }

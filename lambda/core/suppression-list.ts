@@ -9,6 +9,7 @@
  * `version` counts changes; each change is declared in the ledger (a `suppression` entry).
  */
 import { z } from 'zod';
+import { JsonSyntaxError, parseJsonText } from './json/syntax-error';
 
 export const SUPPRESSION_REASONS = ['opt-out-sale-sharing', 'erasure', 'objection'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
@@ -79,9 +80,9 @@ export function parseSuppressionList(json: unknown, source: string): Suppression
 export function parseSuppressionListText(text: string, source: string): SuppressionList {
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch {
-    throw new SuppressionListError(source, ['not valid JSON']);
+    json = parseJsonText(text, source);
+  } catch (err) {
+    throw new SuppressionListError(source, [err instanceof JsonSyntaxError ? `line ${err.line}, column ${err.column}: not valid JSON: ${err.problem}` : 'not valid JSON']);
   }
   return parseSuppressionList(json, source);
 }

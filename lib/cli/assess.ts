@@ -6,7 +6,6 @@
  * or the rule's legal basis does not fit; 2 bad usage or bad input (one line naming field and value).
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { assessCac } from '../../lambda/core/assessment/cac';
 import { assessGdprTransfer } from '../../lambda/core/assessment/gdpr';
@@ -29,6 +28,8 @@ import { readInstrumentRegister, registerPathForRule } from '../instrument-regis
 import { cacMemo, gdprMemo, pdpaMemo } from './assess-memo';
 import { instrumentsForMechanism, instrumentsForRule, kindsForCac, kindsForGdpr, kindsForPdpa, type LoadedRegister } from './assess-register';
 import { CliError, type CliIo } from './io';
+import { parseFlags } from './options';
+import { parseJsonText } from '../../lambda/core/json/syntax-error';
 
 const USAGE = `usage: residency assess --in FILE [--format json|markdown] [--date YYYY-MM-DD] [--register FILE]
        residency assess --rule RULE.json --in FILE [--format json|markdown] [--register FILE]
@@ -62,25 +63,15 @@ interface Options {
 }
 
 function parseOptions(args: string[]): Options | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        in: { type: 'string' },
-        rule: { type: 'string' },
-        register: { type: 'string' },
-        'assessment-max-age': { type: 'string' },
-        format: { type: 'string', default: 'json' },
-        date: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)} (see --help)`, BAD_INPUT);
-  }
+  const values = parseFlags(args, {
+      in: { type: 'string' },
+      rule: { type: 'string' },
+      register: { type: 'string' },
+      'assessment-max-age': { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      date: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
   if (values.help) return 'help';
   if (values.in === undefined) throw new CliError('--in FILE is required (see --help)', BAD_INPUT);
   if (values.format !== 'json' && values.format !== 'markdown') {
@@ -102,9 +93,9 @@ function loadRegister(options: Options): LoadedRegister | undefined {
   const path = options.registerPath ?? (options.rulePath === undefined ? undefined : registerPathForRule(options.rulePath));
   if (path === undefined) return undefined;
   const read = readInstrumentRegister(path, path);
-  if (!read.ok) throw new CliError(`--register ${path}: ${read.problems.join('; ')}`, BAD_INPUT);
+  if (!read.ok) throw new CliError(`--register ${path}: ${read.problems.join('; ')}`, REFUSED);
   if (!read.exists) {
-    if (options.registerPath !== undefined) throw new CliError(`--register ${path}: cannot read the file (ENOENT)`, BAD_INPUT);
+    if (options.registerPath !== undefined) throw new CliError(`--register ${path}: cannot read the file (ENOENT)`, REFUSED);
     return undefined;
   }
   return { register: read.register, shownAs: path, maxAssessmentAgeDays: options.maxAssessmentAgeDays };
@@ -116,19 +107,19 @@ function readJson(flag: string, path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`${flag} ${path}: cannot read the file (${code ?? String(err)})`, BAD_INPUT);
+    throw new CliError(`${flag} ${path}: cannot read the file (${code ?? String(err)})`, REFUSED);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text, path);
   } catch (err) {
-    throw new CliError(`${flag} ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, BAD_INPUT);
+    throw new CliError(`${flag} ${err instanceof Error ? err.message : String(err)}`, REFUSED);
   }
 }
 
 function parseWith<T>(schema: z.ZodType<T>, flag: string, path: string, raw = readJson(flag, path)): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new CliError(`${flag} ${path}: ${parsed.error.issues.map((issue) => describeIssue(issue, raw)).join('; ')}`, BAD_INPUT);
+    throw new CliError(`${flag} ${path}: ${parsed.error.issues.map((issue) => describeIssue(issue, raw)).join('; ')}`, REFUSED);
   }
   return parsed.data;
 }
@@ -211,7 +202,7 @@ function leavingFields(raw: unknown, path: string): { fields: LeavingField[]; ot
   try {
     rule = loadTransferRule(raw, `--rule ${path}`, inside);
   } catch (err) {
-    if (err instanceof TransferRuleError) throw new CliError(err.message, BAD_INPUT);
+    if (err instanceof TransferRuleError) throw new CliError(err.message, REFUSED);
     throw err;
   }
   const fields = Object.entries(rule.fields).map(([field, spec]): LeavingField =>
@@ -232,11 +223,11 @@ function checkRule(input: AssessmentInput, options: Options & { rulePath: string
   if (rule.legalBasis.startsWith('cac_') && input.jurisdiction !== 'CN') {
     throw new CliError(
       `--rule ${options.rulePath}: legalBasis "${rule.legalBasis}" is checked against CN input (the exporter's flows this year), but --in ${options.inPath} is ${input.jurisdiction}`,
-      BAD_INPUT,
+      REFUSED,
     );
   }
   const differs = destinationsDiffer(input, rule);
-  if (differs) throw new CliError(`--rule ${options.rulePath}: ${differs}`, BAD_INPUT);
+  if (differs) throw new CliError(`--rule ${options.rulePath}: ${differs}`, REFUSED);
   const register = loadRegister(options);
   const instruments =
     register === undefined

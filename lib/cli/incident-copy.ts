@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { incidentState, type IncidentEntry, type IncidentState, verifyIncident } from '../../lambda/core/incidents';
 import { CliError } from './io';
+import { JsonSyntaxError, parseJsonText } from '../../lambda/core/json/syntax-error';
 
 export interface LoadedIncident {
   readonly id: string;
@@ -89,9 +90,9 @@ export interface Headcount {
 export function readHeadcounts(path: string): Headcount[] {
   let scan: { Items?: Array<Record<string, { S?: string; N?: string }>> };
   try {
-    scan = JSON.parse(readFileSync(path, 'utf8'));
+    scan = parseJsonText(readFileSync(path, 'utf8'), path) as typeof scan;
   } catch (err) {
-    throw new CliError(`cannot read --headcounts ${path}: ${(err as Error).message}`, 2);
+    throw new CliError(err instanceof JsonSyntaxError ? `--headcounts ${err.message}` : `cannot read --headcounts ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
   }
   return (scan.Items ?? [])
     .filter((item) => item.sk?.S === '#total')

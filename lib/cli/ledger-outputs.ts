@@ -15,8 +15,10 @@ import { gunzipSync } from 'node:zlib';
 import { parseCsv } from '../../lambda/core/csv';
 import type { OutputListing, StoredObject } from '../../lambda/core/ledger';
 import { CliError } from './io';
+import { JsonSyntaxError, parseJsonText } from '../../lambda/core/json/syntax-error';
 
-const BAD_USAGE = 2;
+/** A copy that cannot be read or is malformed: the code every command uses for refused input (README, exit codes). */
+const REFUSED = 1;
 
 function messageOf(err: unknown): string {
   return typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string' ? err.message : String(err);
@@ -36,7 +38,7 @@ export function readOutputsDir(dir: string, prefix: string): OutputListing {
   try {
     paths = files(dir);
   } catch (err) {
-    throw new CliError(`cannot read --outputs ${dir}: ${messageOf(err)}`, BAD_USAGE);
+    throw new CliError(`cannot read --outputs ${dir}: ${messageOf(err)}`, REFUSED);
   }
   const objects = paths.map((path): StoredObject => {
     const bytes = readFileSync(path);
@@ -64,18 +66,18 @@ function dataFileOf(manifestPath: string, key: string): string {
   const candidates = [join(here, name), join(here, 'data', name), join(here, '..', 'data', name)];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
-    throw new CliError(`--inventory: data file ${name} named by ${manifestPath} is not next to it nor in a data/ folder beside it (copy the whole inventory prefix)`, BAD_USAGE);
+    throw new CliError(`--inventory: data file ${name} named by ${manifestPath} is not next to it nor in a data/ folder beside it (copy the whole inventory prefix)`, REFUSED);
   }
   return found;
 }
 
 function fromInventory(manifestPath: string, manifest: InventoryManifest, prefix: string): OutputListing {
   if (manifest.fileFormat !== 'CSV') {
-    throw new CliError(`--inventory: ${manifestPath} is a ${manifest.fileFormat ?? 'format-less'} inventory; only CSV inventories are read`, BAD_USAGE);
+    throw new CliError(`--inventory: ${manifestPath} is a ${manifest.fileFormat ?? 'format-less'} inventory; only CSV inventories are read`, REFUSED);
   }
   const columns = (manifest.fileSchema ?? '').split(',').map((column) => column.trim());
   const at = (name: string) => columns.indexOf(name);
-  if (at('Key') === -1) throw new CliError(`--inventory: the fileSchema of ${manifestPath} has no Key column`, BAD_USAGE);
+  if (at('Key') === -1) throw new CliError(`--inventory: the fileSchema of ${manifestPath} has no Key column`, REFUSED);
   const objects: StoredObject[] = [];
   for (const file of manifest.files ?? []) {
     const path = dataFileOf(manifestPath, file.key ?? '');
@@ -83,7 +85,7 @@ function fromInventory(manifestPath: string, manifest: InventoryManifest, prefix
     const text = path.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
     const parsed = parseCsv(text);
     if (parsed.problems.length > 0) {
-      throw new CliError(`--inventory: ${path} line ${parsed.problems[0]?.line}: ${parsed.problems[0]?.detail}`, BAD_USAGE);
+      throw new CliError(`--inventory: ${path} line ${parsed.problems[0]?.line}: ${parsed.problems[0]?.detail}`, REFUSED);
     }
     for (const { fields } of parsed.records) {
       // A versioned inventory lists old versions and delete markers too: only the current object counts.
@@ -102,9 +104,9 @@ function fromInventory(manifestPath: string, manifest: InventoryManifest, prefix
 export function readInventory(path: string, prefix: string): OutputListing {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = parseJsonText(readFileSync(path, 'utf8'), path);
   } catch (err) {
-    throw new CliError(`cannot read --inventory ${path}: ${messageOf(err)}`, BAD_USAGE);
+    throw new CliError(err instanceof JsonSyntaxError ? `--inventory ${err.message}` : `cannot read --inventory ${path}: ${messageOf(err)}`, REFUSED);
   }
   if (typeof value === 'object' && value !== null && 'fileSchema' in value) return fromInventory(path, value as InventoryManifest, prefix);
   if (typeof value === 'object' && value !== null && 'Contents' in value && Array.isArray(value.Contents)) {
@@ -113,5 +115,5 @@ export function readInventory(path: string, prefix: string): OutputListing {
       .map((object) => ({ key: object.Key as string, ...(typeof object.Size === 'number' ? { bytes: object.Size } : {}) }));
     return { prefix, objects };
   }
-  throw new CliError(`--inventory: ${path} is neither an S3 Inventory manifest.json nor an "aws s3api list-objects-v2" listing`, BAD_USAGE);
+  throw new CliError(`--inventory: ${path} is neither an S3 Inventory manifest.json nor an "aws s3api list-objects-v2" listing`, REFUSED);
 }

@@ -11,10 +11,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { auditLedger, summarizeLedger, verifyChain, type EntrySource, type LedgerHead, type OutputListing } from '../../lambda/core/ledger';
 import { OUTBOUND_PREFIX } from '../constructs/transfer-prefixes';
 import { CliError, type CliIo } from './io';
+import { parseFlags } from './options';
 import { readInventory, readOutputsDir } from './ledger-outputs';
 import { brokenChainMarkdown, registerMarkdown } from './ledger-register';
 
@@ -64,26 +64,16 @@ function parseAnchor(text: string): LedgerHead {
 }
 
 function parseVerifyOptions(args: string[]): VerifyOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        dir: { type: 'string' },
-        format: { type: 'string', default: 'json' },
-        anchor: { type: 'string' },
-        outputs: { type: 'string' },
-        inventory: { type: 'string' },
-        prefix: { type: 'string', default: OUTBOUND_PREFIX },
-        settled: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new CliError(`${messageOf(err)} (see --help)`, BAD_USAGE);
-  }
+  const values = parseFlags(args, {
+      dir: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      anchor: { type: 'string' },
+      outputs: { type: 'string' },
+      inventory: { type: 'string' },
+      prefix: { type: 'string', default: OUTBOUND_PREFIX },
+      settled: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    });
   if (values.help) return 'help';
   if (values.dir === undefined) throw new CliError('--dir DIR is required (see --help)', BAD_USAGE);
   if (values.format !== 'json' && values.format !== 'markdown') {

@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RecordFormat } from '../../lambda/core/batch';
 import { CSV_DELIMITERS, isCsvDelimiter, type CsvDelimiter } from '../../lambda/core/csv';
 import { errorMessage } from '../../lambda/core/errors';
+import { didYouMean } from '../suggest';
 import { CliError } from './io';
 
 export const USAGE_ERROR = 2;
@@ -22,8 +23,20 @@ export function parseFlags<T extends Options>(args: string[], options: T): Flags
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new CliError(errorMessage(err), USAGE_ERROR);
+    throw new CliError(unknownFlagMessage(args, options) ?? errorMessage(err), USAGE_ERROR);
   }
+}
+
+/** `unknown flag --fromat; did you mean --format?` for the first flag the table does not have. */
+export function unknownFlagMessage(args: readonly string[], options: Options): string | undefined {
+  const known = Object.keys(options);
+  for (const arg of args) {
+    if (arg === '--') break;
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0];
+    if (!known.includes(name)) return `unknown flag --${name}${didYouMean(name, known, (n) => `--${n}`)} (see --help)`;
+  }
+  return undefined;
 }
 
 export function requireFlag(value: string | undefined, flag: string): string {

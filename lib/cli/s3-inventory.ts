@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseCsv } from '../../lambda/core/csv';
 import { CliError } from './io';
+import { JsonSyntaxError, parseJsonText } from '../../lambda/core/json/syntax-error';
 
 export interface InventoryVersion {
   readonly bucket: string;
@@ -37,9 +38,9 @@ function locate(manifestPath: string, key: string): string {
 export function readInventory(manifestPath: string): Map<string, InventoryVersion[]> {
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    manifest = parseJsonText(readFileSync(manifestPath, 'utf8'), manifestPath) as Manifest;
   } catch (err) {
-    throw new CliError(`cannot read inventory manifest ${manifestPath}: ${(err as Error).message}`);
+    throw new CliError(err instanceof JsonSyntaxError ? `inventory manifest ${err.message}` : `cannot read inventory manifest ${manifestPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   if (manifest.fileFormat !== 'CSV') throw new CliError(`inventory ${manifestPath}: fileFormat "${manifest.fileFormat}" is not supported; configure the inventory as CSV`);
   const schema = (manifest.fileSchema ?? '').split(',').map((f) => f.trim());

@@ -28,6 +28,7 @@ import { CliError, type CliIo } from './io';
 import { parseFlags, requireFlag, USAGE_ERROR } from './options';
 import { locateSubject, parseStores, readVerifiedLedger, type StoreCopy } from './subject-locate';
 import { readSuppressionList } from './suppression-file';
+import { JsonSyntaxError, parseJsonText } from '../../lambda/core/json/syntax-error';
 
 const USAGE = `usage: residency subject <token|suppress|find|erase> [options]
 
@@ -253,9 +254,9 @@ async function eraseCommand(args: string[], io: CliIo): Promise<number> {
 function readPlan(path: string): ErasurePlan {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = parseJsonText(readFileSync(path, 'utf8'), path);
   } catch (err) {
-    throw new CliError(`cannot read --plan ${path}: ${(err as Error).message}`);
+    throw new CliError(err instanceof JsonSyntaxError ? `--plan ${err.message}` : `cannot read --plan ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const parsed = ErasurePlanSchema.safeParse(json);
   if (!parsed.success) throw new CliError(`--plan ${path}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);

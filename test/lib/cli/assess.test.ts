@@ -93,16 +93,20 @@ describe('assess --in: bad input is refused with the field and value (exit 2)', 
     const path = file(content);
     const failure = cli(['--in', path]);
     await expect(failure).rejects.toBeInstanceOf(CliError);
-    await expect(failure).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    // Refused input: 1, as in every command (README, exit codes).
+    await expect(failure).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(message) });
     await expect(failure).rejects.toMatchObject({ message: expect.not.stringContaining('\n') });
+  });
+
+  test('a missing file is refused input (1), as in every command', async () => {
+    await expect(cli(['--in', '/nonexistent/flows.json'])).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/cannot read the file \(ENOENT\)/) });
   });
 
   test.each<[string, string[], RegExp]>([
     ['no --in', [], /--in FILE is required/],
-    ['missing file', ['--in', '/nonexistent/flows.json'], /cannot read the file \(ENOENT\)/],
     ['bad format', ['--in', 'x.json', '--format', 'pdf'], /--format: got "pdf"/],
     ['bad date', ['--in', 'x.json', '--date', '31/03/2026'], /--date: got "31\/03\/2026"/],
-    ['unknown flag', ['--in', 'x.json', '--verbose'], /Unknown option '--verbose'/],
+    ['unknown flag', ['--in', 'x.json', '--verbose'], /unknown flag --verbose/],
   ])('%s', async (_label, args, message) => {
     await expect(cli(args)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
   });
@@ -139,7 +143,7 @@ describe('assess --in (EU)', () => {
 
   test('an unknown safeguard is refused', async () => {
     await expect(cli(['--in', file(eu({ country: 'US' }, { safeguards: ['privacy_shield'] }))])).rejects.toMatchObject({
-      exitCode: 2,
+      exitCode: 1,
       message: expect.stringMatching(/safeguards\[0\]: got "privacy_shield"; must be one of: bcr, scc/),
     });
   });
@@ -178,15 +182,15 @@ describe('assess --rule', () => {
     const euInput = file({ jurisdiction: 'EU', destination: { country: 'US', recipientConditions: ['us_dpf_certified'] } });
     expect((await cli(['--rule', file(rule('gdpr_adequacy', 'payment_settlement', 'US')), '--in', euInput])).code).toBe(0);
     await expect(cli(['--rule', file(rule('gdpr_adequacy', 'payment_settlement', 'JP')), '--in', euInput])).rejects.toMatchObject({
-      exitCode: 2,
+      exitCode: 1,
       message: expect.stringMatching(/destination\.country "JP" differs/),
     });
   });
 
-  test('a CAC basis against EU input is a usage error', async () => {
+  test('a CAC basis against EU input is refused (1)', async () => {
     const euInput = file({ jurisdiction: 'EU', destination: { country: 'SG' } });
     await expect(cli(['--rule', file(rule('cac_security_assessment', 'marketing_analytics')), '--in', euInput])).rejects.toMatchObject({
-      exitCode: 2,
+      exitCode: 1,
       message: expect.stringMatching(/checked against CN input/),
     });
   });
@@ -195,7 +199,7 @@ describe('assess --rule', () => {
     const incomplete = rule('cac_security_assessment', 'marketing_analytics');
     delete incomplete.legalBasis;
     await expect(cli(['--rule', file(incomplete), '--in', file(cn([marketing(1)]))])).rejects.toMatchObject({
-      exitCode: 2,
+      exitCode: 1,
       message: expect.stringMatching(/legalBasis: got nothing \(missing\)/),
     });
   });
@@ -204,13 +208,13 @@ describe('assess --rule', () => {
 describe('npx residency assess (spawned)', () => {
   const launcher = resolve(__dirname, '../../../bin/residency.js');
 
-  test('decides from a file and exits 0; bad input exits 2 with one line on stderr', () => {
+  test('decides from a file and exits 0; bad input exits 1 with one line on stderr', () => {
     const ok = spawnSync(process.execPath, [launcher, 'assess', '--in', file(cn([marketing(100_000)]))], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).mechanism).toBe('standard_contract_or_certification');
 
     const bad = spawnSync(process.execPath, [launcher, 'assess', '--in', file(cn([marketing(-5)]))], { encoding: 'utf8' });
-    expect(bad.status).toBe(2);
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toBe(`residency assess: --in ${join(dir, `f${fileCount - 1}.json`)}: flows[0].personal: got -5; must not be negative\n`);
   });
 });
@@ -245,7 +249,7 @@ describe('assess: Singapore (PDPA), Brazil, international organisations, occasio
   });
 
   test('an EU destination must name a country or an international organisation', async () => {
-    await expect(cli(['--in', file({ jurisdiction: 'EU', destination: {} })])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/must name a country or an internationalOrganisation/) });
+    await expect(cli(['--in', file({ jurisdiction: 'EU', destination: {} })])).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/must name a country or an internationalOrganisation/) });
   });
 });
 
@@ -293,7 +297,7 @@ describe('assess --rule: the transfer-instrument register', () => {
     expect(stdout).toMatch(/No transfer-instrument register was given .*CAC standard contract .*personal information outbound transfer certificate/);
   });
 
-  test('a --register that does not exist is a usage error', async () => {
-    await expect(cli(['--in', file(cn([marketing(1)])), '--register', join(dir, 'missing.json')])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/ENOENT/) });
+  test('a --register that does not exist is refused (1)', async () => {
+    await expect(cli(['--in', file(cn([marketing(1)])), '--register', join(dir, 'missing.json')])).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(/ENOENT/) });
   });
 });

@@ -160,15 +160,16 @@ describe('residency ledger verify --inventory', () => {
   });
 
   test.each([
-    ['both --outputs and --inventory', () => ['--outputs', root, '--inventory', join(root, 'x.json')], /--outputs and --inventory both list the outbound objects/],
-    ['an ORC inventory', () => ['--inventory', writeJson({ fileFormat: 'ORC', fileSchema: 'message s3.inventory { required binary key; }', files: [] })], /is a ORC inventory; only CSV inventories are read/],
-    ['an unknown JSON', () => ['--inventory', writeJson({ hello: 1 })], /neither an S3 Inventory manifest.json nor an "aws s3api list-objects-v2" listing/],
-    ['a data file that is not there', () => ['--inventory', writeJson({ fileFormat: 'CSV', fileSchema: 'Bucket, Key', files: [{ key: 'x/data/gone.csv.gz' }] })], /data file gone.csv.gz named by .* is not next to it/],
-    ['a prefix that is not a folder', () => ['--outputs', root, '--prefix', 'outbound'], /--prefix: got "outbound"; expected a folder prefix ending in "\/"/],
-  ])('exits 2 on %s', async (_what, args, message) => {
+    ['both --outputs and --inventory', () => ['--outputs', root, '--inventory', join(root, 'x.json')], /--outputs and --inventory both list the outbound objects/, 2],
+    ['a prefix that is not a folder', () => ['--outputs', root, '--prefix', 'outbound'], /--prefix: got "outbound"; expected a folder prefix ending in "\/"/, 2],
+    // An inventory that cannot be read is refused input: 1, as in every command (README, exit codes).
+    ['an ORC inventory', () => ['--inventory', writeJson({ fileFormat: 'ORC', fileSchema: 'message s3.inventory { required binary key; }', files: [] })], /is a ORC inventory; only CSV inventories are read/, 1],
+    ['an unknown JSON', () => ['--inventory', writeJson({ hello: 1 })], /neither an S3 Inventory manifest.json nor an "aws s3api list-objects-v2" listing/, 1],
+    ['a data file that is not there', () => ['--inventory', writeJson({ fileFormat: 'CSV', fileSchema: 'Bucket, Key', files: [{ key: 'x/data/gone.csv.gz' }] })], /data file gone.csv.gz named by .* is not next to it/, 1],
+  ])('exits with its code on %s', async (_what, args, message, exitCode) => {
     writeLedger(truthfulLedger().entries);
     const { code, stderr } = await ledger('verify', '--dir', ledgerDir, ...args());
-    expect(code).toBe(2);
+    expect(code).toBe(exitCode);
     expect(stderr).toMatch(message);
   });
 });
