@@ -98,7 +98,7 @@ export class RuntimeChecks extends Construct {
     for (const rule of runtimeConfigRules()) {
       const created = this.configRule(rule, stack);
       if (rule.source.owner === 'CUSTOM_LAMBDA') created.node.addDependency(invoke);
-      if (this.recorder) created.addDependency(this.recorder);
+      if (this.recorder) created.addResourceDependency(this.recorder);
       this.rules.push(created);
     }
 
@@ -162,7 +162,7 @@ export class RuntimeChecks extends Construct {
       roleArn: stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig' }),
       recordingGroup: { allSupported: false, includeGlobalResourceTypes: false, resourceTypes },
     });
-    recorder.addDependency(serviceLinkedRole);
+    recorder.addResourceDependency(serviceLinkedRole);
     const config_ = new iam.ServicePrincipal('config.amazonaws.com');
     const fromThisAccount = { StringEquals: { 'AWS:SourceAccount': stack.account } };
     const bucket = this.evidence.bucket;
@@ -185,7 +185,7 @@ export class RuntimeChecks extends Construct {
       s3KmsKeyArn: props.auditKey.keyArn,
       configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
     });
-    channel.addDependency(recorder);
+    channel.addResourceDependency(recorder);
     return recorder;
   }
 }

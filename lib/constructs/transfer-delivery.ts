@@ -175,7 +175,7 @@ export class TransferDelivery extends Construct {
       );
       this.function.function.addEventSource(new sources.SqsEventSource(events, { batchSize: 10, reportBatchItemFailures: true }));
       const outbound = gateway.outbound.bucket.node.defaultChild as s3.CfnBucket;
-      outbound.addDependency(queuePolicy.node.defaultChild as sqs.CfnQueuePolicy);
+      outbound.addResourceDependency(queuePolicy.node.defaultChild as sqs.CfnQueuePolicy);
       outbound.notificationConfiguration = {
         eventBridgeConfiguration: { eventBridgeEnabled: true },
         queueConfigurations: ['s3:Replication:OperationCompletedReplication', 's3:Replication:OperationFailedReplication'].map((event) => ({
