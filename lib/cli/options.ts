@@ -86,8 +86,23 @@ export function delimiterFlag(value: string | undefined): CsvDelimiter | undefin
 }
 
 /** `ENOENT`, `EACCES`, ...: the short reason a file operation failed (errors may come from another realm, so no instanceof). */
+const FILE_ERROR_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'it already exists',
+};
+
+/** Why a file operation failed, in words, with the system's code in parentheses (`no such file or folder (ENOENT)`). */
 export function fileErrorReason(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') {
+    const words = FILE_ERROR_WORDS[err.code];
+    return words === undefined ? err.code : `${words} (${err.code})`;
+  }
   return errorMessage(err);
 }
 

@@ -2,7 +2,8 @@
  * An output file that appears only when complete: written as `<path>.partial` and renamed at the
  * end, so a downstream job never picks up half an export after a crash or a refused run.
  */
-import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { whileLive } from './interrupt';
@@ -32,7 +33,10 @@ export class OutputFile {
       await once(stream, 'open');
     } catch (err) {
       settled();
-      throw new CliError(`cannot write --${flag} ${path}: ${fileErrorReason(err)}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      const folder = dirname(path);
+      const reason = code === 'ENOENT' && !existsSync(folder) ? `the folder ${folder} does not exist (create it first)` : fileErrorReason(err);
+      throw new CliError(`cannot write --${flag} ${path}: ${reason}`);
     }
     return new OutputFile(path, partialPath, stream, settled);
   }

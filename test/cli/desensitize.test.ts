@@ -134,7 +134,7 @@ describe('residency desensitize', () => {
 
   test.each([
     [['--in', 'x.jsonl'], /missing required flag --rule/, 2],
-    [['--bogus'], /Unknown option '--bogus'/, 2],
+    [['--bogus'], /unknown flag --bogus/, 2],
   ])('usage errors: %j', async (argv, message, exitCode) => {
     await expect(run(argv, captureIo())).rejects.toMatchObject({ message: expect.stringMatching(message), exitCode });
   });
@@ -160,8 +160,15 @@ describe('residency desensitize', () => {
 
   test('unreadable input and clashing paths are one-line errors', async () => {
     const p = paths(jsonl(RECORDS));
-    await expect(run(args({ ...p, in: join(dir.path, 'nope.jsonl') }), captureIo())).rejects.toThrow(/cannot read --in .*nope\.jsonl: ENOENT/);
+    await expect(run(args({ ...p, in: join(dir.path, 'nope.jsonl') }), captureIo())).rejects.toThrow(/cannot read --in .*nope\.jsonl: no such file or folder \(ENOENT\)/);
     await expect(run(args({ ...p, out: p.in }), captureIo())).rejects.toThrow(/--out and --in name the same file/);
     await expect(run(args({ ...p, in: dir.file('data.txt', '{}') }), captureIo())).rejects.toThrow(/cannot tell the format/);
+  });
+
+  test('an --out in a folder that does not exist is named in words, and nothing is left behind', async () => {
+    const p = paths(jsonl(RECORDS));
+    const out = join(dir.path, 'no-such-folder', 'out.jsonl');
+    await expect(run(args({ ...p, out }), captureIo())).rejects.toThrow(/cannot write --out .*out\.jsonl: the folder .*no-such-folder does not exist \(create it first\)/);
+    expect(existsSync(join(dir.path, 'no-such-folder'))).toBe(false);
   });
 });
