@@ -19,7 +19,7 @@ import { NAG_REPORT_HEADER } from '../../lib/report/nag-report-csv';
 import { currentCommit, PROVENANCE_FILE, readProvenance, recordProvenance } from '../../lib/report/provenance';
 import type { SarifLog } from '../../lib/report/sarif';
 import { EVIDENCE_FILES, synthWithEvidence, writeEvidenceReport, type EvidenceSummary } from '../../lib/report/write-evidence-report';
-import { baselineFixtureApp, CHANGED_ACKNOWLEDGEMENT, HOSTILE_REASON, synthBaselineFixture } from './support/evidence-fixture';
+import { baselineFixtureApp, CHANGED_ACKNOWLEDGEMENT, HOSTILE_REASON, synthBaselineFixture, synthKeepingFindings } from './support/evidence-fixture';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'report-files-'));
 const before = path.join(root, 'before');
@@ -29,7 +29,7 @@ let summary: EvidenceSummary;
 
 beforeAll(() => {
   synthBaselineFixture(before, 'before');
-  synthWithEvidence(baselineFixtureApp(after, 'after'), { profile: 'fixture-profile', print: (text) => (printed += text) });
+  synthKeepingFindings(baselineFixtureApp(after, 'after'), { profile: 'fixture-profile', print: (text) => (printed += text) });
   summary = writeEvidenceReport(after, { now: new Date('2026-03-01T00:00:00Z') });
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -180,7 +180,12 @@ describe('residency report --baseline', () => {
     expect(text).toContain(`against baseline ${before}: 2 new, 1 fixed, 2 changed, 5 unchanged`);
     expect(text).toMatch(/new \(2\):\n {2}CrossBorder CrossBorder-DataClassTagged \(error\) on Home\/Added\/Resource\n {2}CrossBorder CrossBorder-DataStoreCustomerManagedKey \(error\) on Home\/Added\/Resource/);
     expect(text).toMatch(/fixed \(absent now\) \(1\):\n {2}CrossBorder CrossBorder-DataClassTagged \(error\) on Home\/Fixed\/Resource\n/);
-    expect(text).toContain('on Home/Replica/Resource acknowledged: ' + CHANGED_ACKNOWLEDGEMENT.after.reason + ': acknowledgement reason changed\n');
+    // Owners are recorded in each assembly's evaluation record, so an owner change shows end to end.
+    expect(text).toContain(
+      'on Home/Replica/Resource acknowledged: ' +
+        CHANGED_ACKNOWLEDGEMENT.after.reason +
+        `: acknowledgement reason changed; owner ${CHANGED_ACKNOWLEDGEMENT.before.owner} → ${CHANGED_ACKNOWLEDGEMENT.after.owner}\n`,
+    );
     expect(read(after, EVIDENCE_FILES.html)).toContain('<section id="baseline">');
   });
 

@@ -5,7 +5,7 @@ import { applyAcknowledgements, type Acknowledgement } from '../../../lib/nag/ac
 import { CrossBorderChecks } from '../../../lib/nag/cross-border-checks';
 import { guardRuleId, residencyGuardValidator } from '../../../lib/nag/guard';
 import { registerChecks } from '../../../lib/nag/register-checks';
-import { synthWithEvidence, UnacknowledgedErrorsError } from '../../../lib/report/write-evidence-report';
+import { synthWithEvidence, UnacknowledgedErrorsError, type SynthOptions } from '../../../lib/report/write-evidence-report';
 import { addCompliantStacks } from '../../nag/support/compliant-app';
 import { ACCOUNT, classify, HOME, POLICY } from '../../nag/support/nag-fixtures';
 
@@ -80,8 +80,20 @@ export const CHANGED_ACKNOWLEDGEMENT = {
  */
 export function synthBaselineFixture(outdir: string, variant: BaselineVariant): App {
   const app = baselineFixtureApp(outdir, variant);
-  app.synth();
+  synthKeepingFindings(app, {});
   return app;
+}
+
+/**
+ * `synthWithEvidence` for a fixture whose findings are the point: the record and the evidence are
+ * written before synth refuses the unacknowledged errors, and that refusal is expected here.
+ */
+export function synthKeepingFindings(app: App, options: SynthOptions): void {
+  try {
+    synthWithEvidence(app, options);
+  } catch (err) {
+    if (!(err instanceof UnacknowledgedErrorsError)) throw err;
+  }
 }
 
 /** The app of `synthBaselineFixture`, not yet synthesized (to synthesize it through `synthWithEvidence`). */
