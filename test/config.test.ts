@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, selectProfile } from '../lib/config';
 import { shippedProfiles } from './support/app-fixture';
@@ -95,10 +97,13 @@ describe('bin/app.ts with a bad config', () => {
       'residency:profile': 'default',
       'residency:profiles': { default: { ...base, homeRegion: 'cn-north-9', logRetentionDays: 0 } },
     };
+    // A temporary assembly folder, removed after: `npm test` leaves nothing behind in the checkout.
+    const outdir = mkdtempSync(join(tmpdir(), 'bad-config-test-'));
     const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '..', 'bin', 'app.ts')], {
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: join(__dirname, '..', 'cdk.out', 'bad-config-test') },
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
       encoding: 'utf8',
     });
+    rmSync(outdir, { recursive: true, force: true });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/homeRegion: got "cn-north-9"/);
     expect(result.stderr).toMatch(/logRetentionDays: got 0/);
