@@ -50,7 +50,8 @@ export class LongLineCutter {
   }
 }
 
-function startsWithBom(bytes: Uint8Array): boolean {
+/** Whether `bytes` start with a UTF-8 byte order mark. */
+export function startsWithBom(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 

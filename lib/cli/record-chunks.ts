@@ -27,7 +27,7 @@ import {
   sniffCsvDelimiter,
   type CsvDelimiter,
 } from '../../lambda/core';
-import { BATCH_BYTES, LongLineCutter, recordBatches } from '../../lambda/core/batch-stream';
+import { BATCH_BYTES, LongLineCutter, recordBatches, startsWithBom } from '../../lambda/core/batch-stream';
 import { CliError } from './io';
 
 export { BATCH_BYTES, LongLineCutter };
@@ -44,10 +44,6 @@ export interface RecordSource {
   bytesRead(): number;
   /** Releases the file when the batches are not read to the end (a refused header, a failed run). */
   close(): Promise<void>;
-}
-
-function startsWithBom(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** Record-aligned batches of a file, through the pipeline the gateway shares (lambda/core/batch-stream.ts). */
