@@ -3,7 +3,6 @@ import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-l
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -14,6 +13,7 @@ import { tagClassified } from './tag-classified';
 import { cloudHsmKeyPolicy, cloudHsmProviderPolicy } from './cloudhsm-key-store-policies';
 import { isOffered } from '../availability';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
+import { esbuildCode } from './esbuild-code';
 
 export interface CloudHsmKeyStoreProps {
   /**
@@ -165,9 +165,9 @@ export class CloudHsmKeyStore extends Construct {
       }),
     });
 
-    const provider = new NodejsFunction(this, 'Provider', {
-      entry: path.join(__dirname, '..', '..', 'lambda', 'custom-key-store', 'handler.ts'),
-      handler: 'handler',
+    const provider = new lambda.Function(this, 'Provider', {
+      code: esbuildCode(path.join(__dirname, '..', '..', 'lambda', 'custom-key-store', 'handler.ts'), { target: 'node24', runtime: lambda.Runtime.NODEJS_24_X }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       description: `CloudFormation provider of the ${dataClass} key in a CloudHSM custom key store`,
       // Lambda's ceiling: KMS can take up to 20 minutes to connect a store, so waiting is the job.
@@ -184,12 +184,6 @@ export class CloudHsmKeyStore extends Construct {
       // A retried Create could create a second key; the handler answers every failure itself.
       retryAttempts: 0,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'],
-      },
     });
     // Lambda checks the role may send to the dead-letter queue when the function is created.
     provider.node.addDependency(policy);

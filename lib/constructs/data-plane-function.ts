@@ -4,10 +4,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { isOffered } from '../availability';
+import { esbuildCode } from './esbuild-code';
 import { tagClassified } from './tag-classified';
 import { ManagedPolicyRole } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
@@ -97,7 +97,7 @@ export function functionPlatform(region: string): FunctionPlatform {
  * is lost, and a role whose permissions live in a customer-managed policy.
  */
 export class DataPlaneFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: ManagedPolicyRole;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly logGroup: ShortRetentionLogGroup;
@@ -146,9 +146,9 @@ export class DataPlaneFunction extends Construct {
     const platform = functionPlatform(stack.region);
     const traced = platform.xrayOffered && (!props.vpc || props.xrayEndpoint !== undefined);
     this.traced = traced;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: esbuildCode(props.entry, { target: platform.bundlingTarget, runtime: platform.runtime }),
+      handler: 'index.handler',
       description: props.description,
       runtime: platform.runtime,
       architecture: platform.architecture,
@@ -171,13 +171,6 @@ export class DataPlaneFunction extends Construct {
       retryAttempts: props.retryAttempts ?? 2,
       vpc: props.vpc,
       vpcSubnets: props.vpc ? (props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }) : undefined,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: platform.bundlingTarget,
-        externalModules: ['@aws-sdk/*'],
-      },
     });
     if (traced && props.xrayEndpoint) {
       props.xrayEndpoint.connections.allowDefaultPortFrom(this.function, 'HTTPS to X-Ray: traces of the function');
