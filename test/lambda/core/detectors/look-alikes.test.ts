@@ -64,6 +64,12 @@ function isLegacyIdShaped(digits: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+/**
+ * A CN mobile written with its country code and no plus (`86 13x xxxx xxxx` run together): a phone,
+ * which the gate redacts by design, so no look-alike.
+ */
+const isMobileWithCountryCode = (digits: string): boolean => /^861[3-9]\d{9}$/.test(digits);
+
 /** 13–19 digits that fail Luhn and are not 62-prefixed: reference numbers, not cards. */
 const nonLuhn = fc
   .tuple(fc.integer({ min: 13, max: 19 }), fc.integer({ min: 2, max: 9 }), digitString(18))
@@ -72,7 +78,7 @@ const nonLuhn = fc
     const good = withLuhnDigit(partial);
     return partial + ((Number(good[good.length - 1]) + 3) % 10);
   })
-  .filter((digits) => !digits.startsWith('62') && !luhnOk(digits) && !isLegacyIdShaped(digits));
+  .filter((digits) => !digits.startsWith('62') && !luhnOk(digits) && !isLegacyIdShaped(digits) && !isMobileWithCountryCode(digits));
 
 /** 18 digits starting 44 or 11 that pass Luhn and fail the resident-ID check character (issue #10). */
 const luhnIdLookAlike = fc
