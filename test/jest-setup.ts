@@ -1,7 +1,13 @@
 /**
  * Runs before every test file (jest `setupFiles`): a quiet run, and a current build of the CLI.
  *
- * - Powertools loggers in the Lambda code under test write nothing (their lines are not test output).
+ * - Powertools loggers in the Lambda code under test write nothing (their lines are not test output),
+ *   nor does the AWS SDK's Node.js version notice.
+ * - Apps built by a suite neither bundle with esbuild nor run CDK's built-in CloudFormation schema
+ *   validation (about 2 s of WebAssembly start-up in every suite that synthesizes): construct suites
+ *   assert on template content. The real app of every profile is still synthesized once per run
+ *   with both, by the global setup (test/support/global-setup.ts, a separate process this file does
+ *   not reach), and the one bundle-size test bundles for real.
  * - Tests that spawn `bin/residency.js` run the compiled CLI in dist/, as users do; it is rebuilt here
  *   when a source is newer than the last build, under a lock so parallel jest workers build it once.
  */
@@ -11,6 +17,15 @@ import { join } from 'node:path';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_DEV ??= 'false';
+// Metrics the handlers under test flush (EMF lines on stdout) are not test output either.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// The SDK's notice that its releases after January 2027 need Node.js 22 (this machine runs 20; the
+// functions run 22 or 24): true, once, and not test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** Context every `new App()` in a suite reads (CDK gives it precedence over the App's own `context`). */
+export const SUITE_CONTEXT = { 'aws:cdk:bundling-stacks': [] };
+process.env.CDK_CONTEXT_JSON ??= JSON.stringify(SUITE_CONTEXT);
+process.env.CDK_VALIDATION ??= 'false';
 
 const ROOT = join(__dirname, '..');
 const STAMP = join(ROOT, 'dist', '.built');

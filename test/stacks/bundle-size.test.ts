@@ -17,12 +17,20 @@ const MAX_BUNDLE_BYTES = 1024 * 1024;
 const outdirs: Record<string, string> = {};
 
 beforeAll(() => {
+  // Bundling for real: without the suites' no-bundling context (test/jest-setup.ts).
+  delete process.env.CDK_CONTEXT_JSON;
   for (const profile of PROFILES) {
     outdirs[profile] = mkdtempSync(join(tmpdir(), `residency-bundles-${profile}-`));
     const config = shippedConfig(profile);
     const app = new App({ outdir: outdirs[profile], context: shippedContext(), builtinCloudFormationValidation: false });
     createResidencyStacks(app, config, loadApprovedTransfers(config, join(__dirname, '..', '..'), TEST_NOW));
-    app.synth();
+    // CDK names every asset it bundles on stderr ("Bundling asset …"): progress, not test output.
+    const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+    } finally {
+      quiet.mockRestore();
+    }
   }
 }, 300_000);
 

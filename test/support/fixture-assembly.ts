@@ -15,6 +15,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { writeServiceControlPolicy } from '../../lib/compliance/service-control-policy';
 import type { ResidencyConfig } from '../../lib/config';
 import type { AppliedAcknowledgement } from '../../lib/nag/acknowledgement-register';
+import { readEvaluation } from '../../lib/evaluation/record';
 import { synthWithEvidence } from '../../lib/report/write-evidence-report';
 import { buildAppFor, hsmTestConfig, shippedConfig } from './app-fixture';
 
@@ -38,7 +39,11 @@ export interface FixtureFacts {
   readonly profile: FixtureProfile;
   /** `readPackName` of every registered pack, in registration order. */
   readonly packNames: string[];
-  /** Per pack: `validateScope(app)` after synthesis, as "rule at path, path" lines. */
+  /**
+   * Per registered pack: its unacknowledged findings in the evaluation the synthesis recorded
+   * (`residency-evaluation.json`), as "rule at path" lines. Read from the one evaluation, not
+   * from a second `validateScope` run.
+   */
   readonly violations: Record<string, string[]>;
   readonly acknowledgements: AppliedAcknowledgement[];
   readonly home: FixtureStack;
@@ -70,13 +75,14 @@ export function writeFixture(root: string, profile: FixtureProfile): void {
   const config = fixtureConfig(profile);
   const built = buildAppFor(config, { outdir: directory });
   writeServiceControlPolicy(synthWithEvidence(built.app, { profile }).directory, config);
+  const { outcomes } = readEvaluation(directory);
   const facts: FixtureFacts = {
     profile,
     packNames: built.packs.map((p) => p.readPackName),
     violations: Object.fromEntries(
       built.packs.map((pack) => [
         pack.readPackName,
-        pack.validateScope(built.app).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+        outcomes.filter((o) => o.pack === pack.readPackName && o.status === 'fail').map((o) => `${o.findingId} at ${o.constructPath}`),
       ]),
     ),
     acknowledgements: built.acknowledgements,

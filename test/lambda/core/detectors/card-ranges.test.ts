@@ -43,18 +43,17 @@ describe('IIN ranges and lengths (compiled from credit-card-type)', () => {
     );
   });
 
-  test('speed: the compiled lookup against the package (printed; the lookup must be much faster)', () => {
-    const numbers = fc.sample(fc.tuple(fc.integer({ min: 12, max: 19 }), digitString(19)).map(([l, b]) => b.slice(0, l)), 2000);
+  test('speed: the compiled lookup is much faster than the package (at least 5× per number)', () => {
+    // The package takes about 0.2 ms per number, the lookup about 50 ns: a small sample is plenty.
+    const numbers = fc.sample(fc.tuple(fc.integer({ min: 12, max: 19 }), digitString(19)).map(([l, b]) => b.slice(0, l)), 400);
     const time = (f: (d: string) => unknown) => {
       const started = process.hrtime.bigint();
-      for (let r = 0; r < 5; r++) for (const d of numbers) f(d);
-      return Number(process.hrtime.bigint() - started) / (5 * numbers.length);
+      for (let r = 0; r < 2; r++) for (const d of numbers) f(d);
+      return Number(process.hrtime.bigint() - started) / (2 * numbers.length);
     };
     time(isIssuedPan);
     time(creditCardType);
-    const compiled = time(isIssuedPan);
-    const library = time(creditCardType);
-    console.log(`IIN lookup: compiled ${compiled.toFixed(0)} ns, credit-card-type ${library.toFixed(0)} ns per number`);
-    expect(compiled * 5).toBeLessThan(library);
+    const perNumber = { compiled: Math.round(time(isIssuedPan)), library: Math.round(time(creditCardType)) };
+    expect({ ...perNumber, fiveTimesFaster: perNumber.compiled * 5 < perNumber.library }).toEqual({ ...perNumber, fiveTimesFaster: true });
   });
 });
