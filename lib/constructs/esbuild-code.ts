@@ -1,7 +1,9 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { AssetHashType, type ILocalBundling } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 
 /** How a function's TypeScript entry is bundled. */
 export interface EsbuildCodeOptions {
@@ -48,15 +50,46 @@ class InProcessEsbuild implements ILocalBundling {
   }
 }
 
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+/** What a function bundle can read: the data-plane code, the judgements it shares with the packs, the locked dependencies. */
+const BUNDLE_INPUTS = ['lambda', 'lib', 'package-lock.json'];
+
+let inputsDigest: string | undefined;
+/** One digest of every bundle input (paths and contents), computed once per process. */
+function bundleInputsDigest(): string {
+  if (inputsDigest !== undefined) return inputsDigest;
+  const hash = createHash('sha256');
+  for (const input of BUNDLE_INPUTS) {
+    const full = path.join(PROJECT_ROOT, input);
+    const files = fs.statSync(full).isDirectory()
+      ? (fs.readdirSync(full, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts') || f.endsWith('.json')).sort().map((f) => path.join(input, f))
+      : [input];
+    for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(path.join(PROJECT_ROOT, file))).update('\0');
+  }
+  inputsDigest = hash.digest('hex');
+  return inputsDigest;
+}
+
 /**
- * Lambda code from a TypeScript entry, bundled by esbuild at synth (no Docker). The asset's hash is
- * the bundle's own (`AssetHashType.OUTPUT`): a change anywhere in what the entry imports changes it.
+ * Lambda code from a TypeScript entry, bundled by esbuild at synth (no Docker).
+ *
+ * The asset's hash is computed from what the bundle is made of, before bundling: the entry, the
+ * esbuild version and options, and every file under `lambda/` and `lib/` (this file, with the build
+ * options, among them) with the locked dependencies (`package-lock.json`): a change to any of them
+ * is a new asset. So a synth into a
+ * cloud assembly that already holds this asset (`cdk synth` again, `cdk diff`, `cdk deploy`) reuses
+ * it, as CDK does for every asset whose hash is known before bundling, instead of bundling again.
  * When the stack is not bundled (`aws:cdk:bundling-stacks`), CDK stages the entry's folder unbundled.
  */
 export function esbuildCode(entry: string, options: EsbuildCodeOptions): lambda.Code {
-  const bundler = new InProcessEsbuild(entry, { target: options.target, externalModules: options.externalModules ?? ['@aws-sdk/*'] });
+  const settings = { target: options.target, externalModules: options.externalModules ?? ['@aws-sdk/*'] };
+  const bundler = new InProcessEsbuild(entry, settings);
+  const assetHash = createHash('sha256')
+    .update(JSON.stringify({ entry: path.relative(PROJECT_ROOT, entry), esbuild: esbuildVersion, settings, inputs: bundleInputsDigest() }))
+    .digest('hex');
   return lambda.Code.fromAsset(path.dirname(entry), {
-    assetHashType: AssetHashType.OUTPUT,
+    assetHashType: AssetHashType.CUSTOM,
+    assetHash,
     bundling: {
       image: options.runtime.bundlingImage,
       local: bundler,

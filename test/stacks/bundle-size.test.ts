@@ -22,11 +22,11 @@ beforeAll(() => {
   for (const profile of PROFILES) {
     outdirs[profile] = mkdtempSync(join(tmpdir(), `residency-bundles-${profile}-`));
     const config = shippedConfig(profile);
-    const app = new App({ outdir: outdirs[profile], context: shippedContext(), builtinCloudFormationValidation: false });
-    createResidencyStacks(app, config, loadApprovedTransfers(config, join(__dirname, '..', '..'), TEST_NOW));
-    // CDK names every asset it bundles on stderr ("Bundling asset …"): progress, not test output.
+    // CDK names every asset it bundles on stderr ("Bundling asset …", at construction): progress, not test output.
     const quiet = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
+      const app = new App({ outdir: outdirs[profile], context: shippedContext(), builtinCloudFormationValidation: false });
+      createResidencyStacks(app, config, loadApprovedTransfers(config, join(__dirname, '..', '..'), TEST_NOW));
       app.synth();
     } finally {
       quiet.mockRestore();
