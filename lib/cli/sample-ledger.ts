@@ -12,10 +12,10 @@
  * The same seed gives the same files, byte for byte; the token key is derived from the seed (a sample key).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { seededRandom } from '../../bench/synthetic-records';
-import { compileTransferRule, parseTransferRule, tokenKeyFromBytes, TransferRuleError, type TransferRule } from '../../lambda/core';
+import { compileTransferRule, tokenKeyFromBytes, type TransferRule } from '../../lambda/core';
 import { isKnownRegion, KNOWN_REGIONS, partitionOf } from '../../lambda/core/regions';
 import {
   canonicalJson,
@@ -40,8 +40,9 @@ import { transferObject, type TransferPorts, type TransferSettings } from '../..
 import type { Appended } from '../../lambda/shared/ledger-store';
 import type { OutputSink, WrittenObject } from '../../lambda/shared/multipart-output';
 import { CliError, type CliIo } from './io';
-import { fileErrorReason, parseFlags, requireFlag, USAGE_ERROR } from './options';
+import { parseFlags, requireFlag, USAGE_ERROR } from './options';
 import { sampleRecord, wholeNumber } from './sample';
+import { readRule, refuseUnlessEmpty } from './sample-inputs';
 
 const USAGE = `usage: residency sample ledger --rule RULE.json --dir DIR --outputs DIR [options]
 
@@ -126,32 +127,6 @@ function seededHex(random: () => number, length: number): string {
 
 async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
-}
-
-async function refuseUnlessEmpty(dir: string, flag: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new CliError(`--${flag} ${dir}: ${fileErrorReason(err)}`, 1);
-  }
-  if (names.length > 0) throw new CliError(`--${flag} ${dir} is not empty: the sample writes only into an empty or new folder, never next to a real copy`, 1);
-}
-
-async function readRule(path: string, now: Date): Promise<TransferRule> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`--rule ${path}: ${fileErrorReason(err)}`, 1);
-  }
-  try {
-    return parseTransferRule(text, path, now);
-  } catch (err) {
-    if (err instanceof TransferRuleError) throw new CliError(err.message, 1);
-    throw err;
-  }
 }
 
 export interface SampleLedger {

@@ -15,6 +15,7 @@ import { OutputFile } from './output-file';
 
 const USAGE = `usage: residency sample --records N --out FILE [options]
        residency sample ledger --rule RULE.json --dir DIR --outputs DIR [options]   (a sample ledger: --help there)
+       residency sample incidents --rule RULE.json --dir DIR [options]               (a sample incident copy)
 
   --records N     how many records (1 to ${(10_000_000).toLocaleString('en-US')})
   --out FILE      where to write them
@@ -56,6 +57,7 @@ export function sampleRecord(random: () => number, index: number): Record<string
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args[0] === 'ledger') return (await import('./sample-ledger')).run(args.slice(1), io);
+  if (args[0] === 'incidents') return (await import('./sample-incidents')).run(args.slice(1), io);
   const flags = parseFlags(args, {
     records: { type: 'string' },
     out: { type: 'string' },

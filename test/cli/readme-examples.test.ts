@@ -137,7 +137,7 @@ test('no residency command hides in a code block that is not shell', () => {
 
 test('the README\'s examples of every local command are concrete, so they run', () => {
   const readme = runnable.filter(({ block }) => block.file === 'README.md').flatMap(({ commands }) => commands.filter((c) => c.isResidency).map((c) => c.text));
-  for (const command of ['sample --', 'sample ledger', 'scan', 'desensitize', 'assess', 'ledger verify', 'report', 'preflight', 'subject token', 'subject suppress', 'subject find']) {
+  for (const command of ['sample --', 'sample ledger', 'sample incidents', 'scan', 'desensitize', 'assess', 'ledger verify', 'report', 'preflight', 'subject token', 'subject suppress', 'subject find', 'incident list', 'incident evidence']) {
     expect({ command, found: readme.some((text) => text.includes(`residency ${command}`)) }).toEqual({ command, found: true });
   }
 });
