@@ -39,7 +39,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('../lib/cli/report')).run,
   },
   sample: {
-    summary: 'write seeded synthetic payment records (JSONL or CSV) with every kind of identifier planted',
+    summary: 'seeded synthetic payment records (JSONL or CSV) with every identifier planted, or a sample ledger',
     load: async () => (await import('../lib/cli/sample')).run,
   },
   preflight: {

@@ -19,6 +19,9 @@ import type { LedgerStore } from '../shared/ledger-store';
 import { declarationOf } from '../shared/released-output';
 import type { BoundDestination } from './destinations';
 
+/** What receipting needs of the ledger: append once per identity, find what an identity holds. */
+export type ReceiptLedger = Pick<LedgerStore, 'appendOnce' | 'resume'>;
+
 /** What one notification (or the push itself) says about a delivery. */
 export interface DeliveryReport {
   readonly declaration: DeclarationEntry;
@@ -88,7 +91,7 @@ function receiptOf(report: DeliveryReport, now: Date): ReceiptBody {
   };
 }
 
-async function notice(ledger: LedgerStore, final: ReceiptEntry, report: DeliveryReport, now: Date): Promise<Recorded> {
+async function notice(ledger: ReceiptLedger, final: ReceiptEntry, report: DeliveryReport, now: Date): Promise<Recorded> {
   const { entry } = await ledger.appendOnce({
     kind: 'notice',
     declarationSeq: final.declarationSeq,
@@ -111,7 +114,7 @@ async function notice(ledger: LedgerStore, final: ReceiptEntry, report: Delivery
 }
 
 /** Records what a notification says about a delivery; safe to call again for the same notification. */
-export async function recordDelivery(ledger: LedgerStore, report: DeliveryReport, now: Date = new Date()): Promise<Recorded> {
+export async function recordDelivery(ledger: ReceiptLedger, report: DeliveryReport, now: Date = new Date()): Promise<Recorded> {
   const receipt = receiptOf(report, now);
   if (isFinalStatus(report.status)) {
     const { entry } = await ledger.appendOnce(receipt);
@@ -129,7 +132,7 @@ export async function recordDelivery(ledger: LedgerStore, report: DeliveryReport
 
 /** The final receipt of a delivery, if it has one. */
 export async function finalReceiptOf(
-  ledger: LedgerStore,
+  ledger: ReceiptLedger,
   delivery: { declaration: DeclarationEntry; destination: BoundDestination },
 ): Promise<ReceiptEntry | undefined> {
   const final = await ledger.resume(

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { incidentState, type IncidentEntry, type IncidentState, verifyIncident } from '../../lambda/core/incidents';
 import { CliError } from './io';
+import { fileErrorReason } from './options';
 import { JsonSyntaxError, parseJsonText } from '../../lambda/core/json/syntax-error';
+
+/** A copy that is missing or cannot be read is refused input, as in every command (README, "Exit codes"). */
+const REFUSED = 1;
 
 export interface LoadedIncident {
   readonly id: string;
@@ -21,7 +25,7 @@ export interface LoadedIncident {
 /** One incident of the copy, verified. */
 export function readIncident(dir: string, id: string): LoadedIncident {
   const folder = join(dir, id);
-  if (!existsSync(folder)) throw new CliError(`no incident ${id} in ${dir} (copy it with: aws s3 sync s3://<incident-bucket>/incidents ${dir})`, 2);
+  if (!existsSync(folder)) throw new CliError(`no incident ${id} in ${dir} (copy it with: aws s3 sync s3://<incident-bucket>/incidents ${dir})`, REFUSED);
   const files = readdirSync(folder).filter((f) => /^\d{6}\.json$/.test(f)).sort();
   const values = files.map((f) => {
     try {
@@ -41,7 +45,7 @@ export function readIncidents(dir: string): LoadedIncident[] {
   try {
     names = readdirSync(dir);
   } catch (err) {
-    throw new CliError(`cannot read --dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+    throw new CliError(`cannot read --dir ${dir}: ${fileErrorReason(err)}`, REFUSED);
   }
   return names.filter((n) => /^inc-[0-9a-f]{16}$/.test(n)).sort().map((id) => readIncident(dir, id));
 }
@@ -62,7 +66,7 @@ function filesUnder(dir: string): string[] {
 
 /** CloudTrail events with `from <= eventTime <= to`, from the trail files of a copy (digest files skipped). */
 export function trailEvents(dir: string, from: string, to: string): { files: number; events: TrailEvent[] } {
-  if (!existsSync(dir)) throw new CliError(`cannot read --trail ${dir}`, 2);
+  if (!existsSync(dir)) throw new CliError(`cannot read --trail ${dir}: ${fileErrorReason({ code: 'ENOENT' })}`, REFUSED);
   const files = filesUnder(dir).filter((f) => (f.endsWith('.json.gz') || f.endsWith('.json')) && !f.includes('CloudTrail-Digest'));
   const events: TrailEvent[] = [];
   for (const file of files) {
@@ -92,7 +96,7 @@ export function readHeadcounts(path: string): Headcount[] {
   try {
     scan = parseJsonText(readFileSync(path, 'utf8'), path) as typeof scan;
   } catch (err) {
-    throw new CliError(err instanceof JsonSyntaxError ? `--headcounts ${err.message}` : `cannot read --headcounts ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+    throw new CliError(err instanceof JsonSyntaxError ? `--headcounts ${err.message}` : `cannot read --headcounts ${path}: ${fileErrorReason(err)}`, REFUSED);
   }
   return (scan.Items ?? [])
     .filter((item) => item.sk?.S === '#total')

@@ -7,14 +7,15 @@
  * undeclared one). It reads files only: an auditor can run it with no AWS access.
  *
  * Exit codes: 0 the chain verifies and tells the truth; 1 it does not (a break, a violation, or a
- * file that is not JSON); 2 bad usage or a directory or file that cannot be read.
+ * file that is not JSON), or the copy is missing or cannot be read (refused input, as in every
+ * command); 2 bad usage.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditLedger, summarizeLedger, verifyChain, type EntrySource, type LedgerHead, type OutputListing } from '../../lambda/core/ledger';
 import { OUTBOUND_PREFIX } from '../constructs/transfer-prefixes';
 import { CliError, type CliIo } from './io';
-import { parseFlags } from './options';
+import { fileErrorReason, parseFlags } from './options';
 import { readInventory, readOutputsDir } from './ledger-outputs';
 import { brokenChainMarkdown, registerMarkdown } from './ledger-register';
 
@@ -34,8 +35,8 @@ const USAGE = `usage: residency ledger verify --dir DIR [--outputs DIR | --inven
   --anchor SEQ:HASH  a head known from elsewhere (the DynamoDB head item, the last audit's report)
                      that the chain must contain: detects entries cut off its end
 
-exit: 0 the chain verifies and has no violation; 1 a break or violations (each named);
-      2 bad usage or an unreadable directory or file`;
+exit: 0 the chain verifies and has no violation; 1 a break or violations (each named), or a
+      copy that is missing or cannot be read; 2 bad usage`;
 
 const BROKEN = 1;
 const BAD_USAGE = 2;
@@ -105,10 +106,10 @@ function readLedgerCopy(dir: string): { values: unknown[]; sources: EntrySource[
       .map((dirent) => dirent.name)
       .sort();
   } catch (err) {
-    throw new CliError(`cannot read --dir ${dir}: ${messageOf(err)}`, BAD_USAGE);
+    throw new CliError(`cannot read --dir ${dir}: ${fileErrorReason(err)}`, BROKEN);
   }
   if (names.length === 0) {
-    throw new CliError(`no ledger entries (*.json) in ${dir}; copy them with: aws s3 sync s3://<ledger-bucket>/ledger ${dir}`, BAD_USAGE);
+    throw new CliError(`no ledger entries (*.json) in ${dir}; copy them with: aws s3 sync s3://<ledger-bucket>/ledger ${dir}`, BROKEN);
   }
   const values: unknown[] = [];
   const sources: EntrySource[] = [];
@@ -118,7 +119,7 @@ function readLedgerCopy(dir: string): { values: unknown[]; sources: EntrySource[
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new CliError(`cannot read ${file}: ${messageOf(err)}`, BAD_USAGE);
+      throw new CliError(`cannot read ${file}: ${fileErrorReason(err)}`, BROKEN);
     }
     try {
       values.push(JSON.parse(text));

@@ -14,6 +14,8 @@ import { parseFlags, requireFlag, USAGE_ERROR } from './options';
 import { OutputFile } from './output-file';
 
 const USAGE = `usage: residency sample --records N --out FILE [options]
+       residency sample ledger --rule RULE.json --dir DIR --outputs DIR [options]   (a sample ledger: --help there)
+       residency sample incidents --rule RULE.json --dir DIR [options]               (a sample incident copy)
 
   --records N     how many records (1 to ${(10_000_000).toLocaleString('en-US')})
   --out FILE      where to write them
@@ -27,7 +29,8 @@ const MAX_RECORDS = 10_000_000;
 /** One record in this many carries a CVV, so even a small sample has sensitive authentication data. */
 const CVV_EVERY = 50;
 
-function wholeNumber(value: string | undefined, flag: string, min: number, max: number, fallback?: number): number {
+/** A whole-number flag in [min, max], or `fallback` when absent (without one, the flag is required). */
+export function wholeNumber(value: string | undefined, flag: string, min: number, max: number, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   const text = requireFlag(value, flag);
   const n = Number(text);
@@ -53,6 +56,8 @@ export function sampleRecord(random: () => number, index: number): Record<string
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === 'ledger') return (await import('./sample-ledger')).run(args.slice(1), io);
+  if (args[0] === 'incidents') return (await import('./sample-incidents')).run(args.slice(1), io);
   const flags = parseFlags(args, {
     records: { type: 'string' },
     out: { type: 'string' },

@@ -23,7 +23,9 @@ export class DestinationStack extends Stack {
   public readonly landing: ClassifiedBucket;
 
   constructor(scope: Construct, id: string, props: DestinationStackProps) {
-    super(scope, id, props);
+    // The stack's own tag is explicit (feature flag @aws-cdk/core:explicitStackTags): Tags.of below
+    // tags the resources in the template, not the stack CloudFormation deploys.
+    super(scope, id, { ...props, tags: { ...props.tags, [RESIDENCY_TAG]: props.destinationRegion } });
     const { config, destinationRegion } = props;
     if (!config.allowedDestinationRegions.includes(destinationRegion)) {
       throw new Error(

@@ -85,7 +85,9 @@ export class HomeDataStack extends Stack {
   public readonly subjects: SubjectRights;
 
   constructor(scope: Construct, id: string, props: HomeDataStackProps) {
-    super(scope, id, props);
+    // The stack's own tag is explicit (feature flag @aws-cdk/core:explicitStackTags): Tags.of below
+    // tags the resources in the template, not the stack CloudFormation deploys.
+    super(scope, id, { ...props, tags: { ...props.tags, [RESIDENCY_TAG]: props.config.homeRegion } });
     const { config } = props;
     this.config = config;
     const residency = config.homeRegion;

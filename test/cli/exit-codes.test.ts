@@ -59,6 +59,22 @@ describe('exit codes across commands', () => {
     }
   });
 
+  test('a folder copy that does not exist is 1 for every command, named in words', () => {
+    const missing = join(dir.path, 'no-such-copy');
+    const cases: string[][] = [
+      ['ledger', 'verify', '--dir', missing],
+      ['incident', 'list', '--dir', missing],
+      ['report', missing],
+      ['preflight', missing],
+    ];
+    for (const args of cases) {
+      const run = residency(...args);
+      expect({ args, status: run.status }).toEqual({ args, status: 1 });
+      expect(run.stderr).toContain('no-such-copy');
+      expect(run.stderr).not.toMatch(/: ENOENT$|scandir/m);
+    }
+  });
+
   test('an unknown command is 2, with "did you mean"', () => {
     const run = residency('scna');
     expect(run.status).toBe(2);

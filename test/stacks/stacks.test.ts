@@ -6,7 +6,9 @@ import { baseRuleId } from '../../lib/nag/acknowledgement-checks';
 import { fixtureAssembly, type FixtureAssembly } from '../support/fixture-assembly';
 import { unknownIamActions } from '../support/iam-actions';
 import { isOffered } from '../../lib/availability';
-import { DATA_CLASS_TAG, isKnownDataClass } from '../../lib/vocabulary/data-classes';
+import { DATA_CLASS_TAG, RESIDENCY_TAG, isKnownDataClass } from '../../lib/vocabulary/data-classes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   bucketNameFindings,
   iamActionsOf,
@@ -147,6 +149,16 @@ describe.each(PROFILES)('profile %s', (profile) => {
       expect({ stack, id, dataClass: isKnownDataClass(tags[DATA_CLASS_TAG]) }).toEqual({ stack, id, dataClass: true });
       expect(regions).toContain(tags.residency);
     }
+  });
+
+  test('every stack itself carries its residency tag (set explicitly: @aws-cdk/core:explicitStackTags)', () => {
+    const { home, destinations, config } = built[profile];
+    const manifest = JSON.parse(readFileSync(join(assemblyDirs[profile], 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { properties?: { tags?: Record<string, string> } }>;
+    };
+    const stackTags = (artifactId: string) => manifest.artifacts[artifactId]?.properties?.tags;
+    expect(stackTags(home.artifactId)).toEqual({ [RESIDENCY_TAG]: config.homeRegion });
+    for (const destination of destinations) expect(stackTags(destination.artifactId)).toEqual({ [RESIDENCY_TAG]: destination.region });
   });
 
   test('no literal partition anywhere', () => {

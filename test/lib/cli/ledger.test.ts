@@ -113,9 +113,17 @@ describe('residency ledger verify', () => {
     expect(stderr).toContain(`${file(2)} is not valid JSON`);
   });
 
+  // A copy that is missing or empty is refused input (1), as a missing --in is in every command.
   test.each([
-    ['a missing directory', () => ['verify', '--dir', join(dir, 'absent')], /^cannot read --dir .*absent: ENOENT/],
+    ['a missing directory', () => ['verify', '--dir', join(dir, 'absent')], /^cannot read --dir .*absent: no such file or folder \(ENOENT\)/],
     ['an empty directory', () => ['verify', '--dir', dir], /^no ledger entries \(\*\.json\) in .*aws s3 sync/],
+  ])('exits 1 on %s', async (_what, args, message) => {
+    const { code, stderr } = await ledger(...args());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+  });
+
+  test.each([
     ['no --dir', () => ['verify'], /^--dir DIR is required/],
     ['an unknown format', () => ['verify', '--dir', dir, '--format', 'csv'], /^--format: got "csv"; must be json or markdown/],
     ['a malformed anchor', () => ['verify', '--dir', dir, '--anchor', '6'], /^--anchor: got "6"; expected SEQ:HASH/],
