@@ -26,6 +26,8 @@ import {
 import { desensitizeRecord, type DesensitizePlan } from './desensitize';
 import { isJsonNumber } from './json/json-number';
 import { readJsonLine } from './json/read-record';
+import { sharingFindings } from './detectors/shared-findings';
+import type { DuplicateKey } from './json/exact-parser';
 import { stringifyExact } from './json/stringify-exact';
 import type { Inventory } from './scan';
 
@@ -82,42 +84,51 @@ function subjectAt(record: Record<string, unknown>, path: readonly string[]): st
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Reads each line once and hands the record to the inventory (when given) and to every plan. */
+/** Hands one record to the inventory (when given), then to every plan. */
+function readRecord(record: { value: unknown; duplicates: readonly DuplicateKey[]; exact: boolean; lineNumber: number }, plans: readonly PlanPass[], inventory: Inventory | undefined): void {
+  const { value, duplicates, exact, lineNumber } = record;
+  inventory?.addRecord(value, duplicates);
+  for (const { plan, batch, subject, subjects } of plans) {
+    batch.read++;
+    const result = desensitizeRecord(value, plan, duplicates);
+    if (result.status !== 'written') {
+      batch.refuse(lineNumber, result.reason, result.detail, result.field);
+      continue;
+    }
+    batch.write(exact ? stringifyExact(result.record) : JSON.stringify(result.record), result.counts, result.mismatches);
+    if (subject !== undefined) {
+      const token = subjectAt(result.record, subject);
+      if (token !== undefined) subjects?.push(token);
+    }
+  }
+}
+
+/**
+ * Reads each line once and hands the record to the inventory (when given) and to every plan; with
+ * more than one reader, each value is scanned once for all of them (`shared-findings.ts`).
+ */
 function passJsonl(bytes: Uint8Array, plans: readonly PlanPass[], inventory: Inventory | undefined, options: BatchOptions): void {
+  const share = (inventory === undefined ? 0 : 1) + plans.length > 1;
+  const refuse = (lineNumber: number, reason: QuarantineReasonCode, detail: string): void => {
+    inventory?.addInvalid(reason);
+    for (const { batch } of plans) {
+      batch.read++;
+      batch.refuse(lineNumber, reason, detail);
+    }
+  };
   forEachLine(
     bytes,
     (buffer, start, end, lineNumber) => {
       const read = readJsonLine(buffer, start, end, MAX_DEPTH);
       if (!read.ok) {
-        inventory?.addInvalid(read.reason);
-        for (const { batch } of plans) {
-          batch.read++;
-          batch.refuse(lineNumber, read.reason, read.detail);
-        }
+        refuse(lineNumber, read.reason, read.detail);
         return;
       }
-      inventory?.addRecord(read.value, read.duplicates);
-      for (const { plan, batch, subject, subjects } of plans) {
-        batch.read++;
-        const result = desensitizeRecord(read.value, plan, read.duplicates);
-        if (result.status !== 'written') {
-          batch.refuse(lineNumber, result.reason, result.detail, result.field);
-          continue;
-        }
-        batch.write(read.exact ? stringifyExact(result.record) : JSON.stringify(result.record), result.counts, result.mismatches);
-        if (subject !== undefined) {
-          const token = subjectAt(result.record, subject);
-          if (token !== undefined) subjects?.push(token);
-        }
-      }
+      const record = { value: read.value, duplicates: read.duplicates, exact: read.exact, lineNumber };
+      if (share) sharingFindings(() => readRecord(record, plans, inventory));
+      else readRecord(record, plans, inventory);
     },
-    (lineNumber, reason, detail) => {
-      inventory?.addInvalid(reason);
-      for (const { batch } of plans) {
-        batch.read++;
-        batch.refuse(lineNumber, reason, detail);
-      }
-    },
+    refuse,
     options,
   );
 }
