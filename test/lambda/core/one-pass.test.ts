@@ -12,16 +12,7 @@ import { desensitizeAndScanJsonl, desensitizeJsonl, scanJsonl, type PassPlan } f
 import { Inventory } from '../../../lambda/core/scan';
 import { suppressBytesForPlans } from '../../../lambda/core/suppression';
 import { tokenize } from '../../../lambda/core/tokens';
-import { KEY, planWith, settlementRecord } from './support';
-
-/** Per-category counts as the gateway's declaration sums them (transfer-object.ts `categoriesOf`). */
-function categoriesOf(inventory: Inventory): Record<string, number> {
-  const categories: Record<string, number> = {};
-  for (const field of inventory.report().fields) {
-    for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
-  }
-  return categories;
-}
+import { declaredCategories, KEY, planWith, settlementRecord } from './support';
 
 /** The subject tokens as the gateway read them before: every output line parsed again. */
 function tokensReadBack(output: string, path: readonly string[]): string[] {
@@ -52,7 +43,7 @@ function expectSamePass(bytes: Uint8Array, plans: readonly DesensitizePlan[]): v
   const after = new Inventory();
   const passPlans: PassPlan[] = plans.map((plan) => ({ plan, subjectPath: SUBJECT_PATHS[plan.rule.id] }));
   const combined = desensitizeAndScanJsonl(bytes, { plans: passPlans, inventory: after }, options);
-  expect(categoriesOf(after)).toEqual(categoriesOf(before));
+  expect(declaredCategories(after)).toEqual(declaredCategories(before));
   expect(after.snapshot()).toEqual(before.snapshot());
   combined.forEach(({ subjects, ...batch }, i) => {
     expect(batch).toEqual(separate[i]);
