@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { exemptionOf, isPurpose } from '../core/assessment/purposes';
 import type { DesensitizePlan } from '../core/desensitize';
-import { countLines, type DesensitizedBatch } from '../core/batch';
+import { countLines } from '../core/batch';
 import { recordBatches, runOrdered } from '../core/batch-stream';
 import { declarationDifferences, declarationIdentity, type DeclarationBody, type DeclarationEntry } from '../core/ledger';
-import { desensitizeJsonl, scanJsonl } from '../core/records';
+import { desensitizeAndScanJsonl, type PassedBatch } from '../core/records';
 import { Inventory } from '../core/scan';
 import { suppressBytesForPlans } from '../core/suppression';
 import { addCounts, emptyCounts } from '../core/transforms';
@@ -128,15 +128,6 @@ function subjectPath(plan: DesensitizePlan): string[] | undefined {
   return entry?.[0].split('.');
 }
 
-function addSubjectTokens(output: string, path: readonly string[], into: Set<string>): void {
-  for (const line of output.split('\n')) {
-    if (line === '') continue;
-    let value: unknown = JSON.parse(line);
-    for (const name of path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
-    if (typeof value === 'string') into.add(value);
-  }
-}
-
 /**
  * A raw key relative to the raw prefix, with the object's version as a folder before the file name:
  * `source=pos/date=2026-06-01/batch-1.jsonl` version `3HL4` → `source=pos/date=2026-06-01/version=3HL4/batch-1.jsonl`.
@@ -167,7 +158,8 @@ class RuleStream {
   private output: OutputSink | undefined;
   private quarantine: OutputSink | undefined;
   private readonly tokens = new Set<string>();
-  private readonly subject: string[] | undefined;
+  /** Where the written records hold the subject's token; undefined when subjects are not counted. */
+  readonly subject: string[] | undefined;
   distinctSubjects: number | undefined;
 
   constructor(
@@ -189,7 +181,7 @@ class RuleStream {
     return `${this.plan.rule.id}@${this.plan.rule.version}`;
   }
 
-  async add(batch: DesensitizedBatch, linesBefore: number, suppressed: number): Promise<void> {
+  async add(batch: PassedBatch, linesBefore: number, suppressed: number): Promise<void> {
     this.read += batch.read + suppressed;
     this.suppressed += suppressed;
     this.written += batch.written;
@@ -209,8 +201,9 @@ class RuleStream {
     if (batch.written > 0) {
       this.output ??= this.io.ports.openStaged(this.io.stagedKey);
       await this.output.write(batch.output);
-      if (this.subject !== undefined) {
-        addSubjectTokens(batch.output, this.subject, this.tokens);
+      if (batch.subjects !== undefined) {
+        // Collected by the desensitizer from each record it wrote: the output is not read back.
+        for (const token of batch.subjects) this.tokens.add(token);
         if (this.tokens.size >= TOKENS_PER_COUNT) await this.flushTokens();
       }
     }
@@ -258,8 +251,10 @@ const IN_FLIGHT = 2;
 
 /**
  * Streams record batches through every rule: the suppression filter once per batch before any rule
- * sees it, the inventory (what the declaration says was in the object), then each rule's
- * desensitizer into that rule's sinks. Shares the pipeline with the CLI (lambda/core/batch-stream.ts).
+ * sees it, then one pass that reads each remaining line once for the inventory (what the declaration
+ * says was in the object) and every rule's desensitizer, into that rule's sinks. Suppressed records
+ * are not in the inventory: they are withheld before anything reads them, and counted as suppressed.
+ * Shares the pipeline with the CLI (lambda/core/batch-stream.ts).
  * `checkpoint` is called between batches (the time budget); it throws to stop.
  */
 export async function streamRules(
@@ -268,17 +263,17 @@ export async function streamRules(
   options: { readonly suppressionTokens?: readonly string[]; readonly inventory: Inventory; readonly checkpoint?: () => void },
 ): Promise<void> {
   const plans = rules.map((r) => r.plan);
+  const pass = { inventory: options.inventory, plans: rules.map((r) => (r.subject === undefined ? { plan: r.plan } : { plan: r.plan, subjectPath: r.subject })) };
   let linesBefore = 0;
   await runOrdered({
     batches,
     inFlight: IN_FLIGHT,
     run: async (raw) => {
       const { bytes, suppressed } = suppressBytesForPlans(raw, plans, options.suppressionTokens);
-      scanJsonl(bytes, options.inventory, MID_INPUT);
-      return { suppressed, lines: countLines(bytes), results: plans.map((plan) => desensitizeJsonl(bytes, plan, MID_INPUT)) };
+      return { suppressed, lines: countLines(bytes), results: desensitizeAndScanJsonl(bytes, pass, MID_INPUT) };
     },
     onOutcome: async ({ suppressed, lines, results }) => {
-      for (const [i, rule] of rules.entries()) await rule.add(results[i] as DesensitizedBatch, linesBefore, suppressed);
+      for (const [i, rule] of rules.entries()) await rule.add(results[i] as PassedBatch, linesBefore, suppressed);
       linesBefore += lines;
       options.checkpoint?.();
     },

@@ -21,6 +21,7 @@ import { findEncodedIdentifiers, mayHoldEncodedToken, type EncodedMatch } from '
 import { findIpv4Addresses, findIpv6Addresses } from './ip-address';
 import type { IdentifierMatch } from './match';
 import { findTransactionIdsInContext } from './payment-transaction-id';
+import { shareable } from './shared-findings';
 
 const NO_MATCHES: readonly IdentifierMatch[] = Object.freeze([]);
 const MIN_IPV4_DIGITS = 4;
@@ -101,8 +102,16 @@ function detectCanonical(text: string, encoded: readonly EncodedMatch[]): void {
   for (let i = 0; i < encoded.length; i++) scratch.push(encoded[i]);
 }
 
-/** Every identifier in `text`, sorted and non-overlapping; the shared empty array when there are none. */
+/**
+ * Every identifier in `text`, sorted and non-overlapping; the shared empty array when there are none.
+ * A decoded token is scanned one level less deep than the text it came from, so only top-level
+ * scans are shared (`shared-findings.ts`).
+ */
 export function findIdentifiers(text: string): readonly IdentifierMatch[] {
+  return decodeDepth === 0 ? detectShared(text) : detect(text);
+}
+
+function detect(text: string): readonly IdentifierMatch[] {
   const canonical = canonicalText(text);
   const encoded = encodedMatches(canonical);
   detectCanonical(canonical, encoded);
@@ -110,6 +119,8 @@ export function findIdentifiers(text: string): readonly IdentifierMatch[] {
   const merged = mergeOverlapping(scratch.slice());
   return canonical === text ? merged : originalSpans(text, merged);
 }
+
+const detectShared = shareable(detect);
 
 export function placeholder(category: Category): string {
   return `[REDACTED:${category}]`;

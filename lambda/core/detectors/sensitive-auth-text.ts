@@ -22,6 +22,7 @@
  */
 import { canonicalText } from '../text/canonical';
 import { isBankCardDigits } from './bank-card';
+import { shareable } from './shared-findings';
 
 // ---------------------------------------------------------------------------------------------
 // Track data
@@ -170,9 +171,16 @@ export type SensitiveAuthTextKind = 'track_data' | 'named_value';
  * record walk applies to every string and key, and that a parser can apply to every duplicate of a key.
  */
 export function sensitiveAuthDataInText(text: string): SensitiveAuthTextKind | undefined {
-  if (text.length < SHORTEST_NAMED_VALUE) return undefined;
+  return text.length < SHORTEST_NAMED_VALUE ? undefined : inTextShared(text);
+}
+
+function inText(text: string): SensitiveAuthTextKind | undefined {
   const canonical = canonicalText(text);
   if (!ANY_HINT.test(canonical)) return undefined;
   if (canonicalTrackData(canonical)) return 'track_data';
   return canonicalSadValue(canonical) ? 'named_value' : undefined;
 }
+
+/** Shared by the readers of one record (`shared-findings.ts`): the inventory and the rules' search both look at every string. */
+const inTextShared = shareable(inText);
+

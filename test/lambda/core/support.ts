@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileTransferRule, type DesensitizePlan } from '../../../lambda/core/desensitize';
 import { tokenKeyFromHex, type TokenKey } from '../../../lambda/core/tokens';
+import type { Inventory } from '../../../lambda/core/scan';
 import { loadTransferRule, type TransferRule } from '../../../lambda/core/transfer-rule';
 
 export const RULE_FILE = join(__dirname, '..', '..', '..', 'rules', 'cn-home', 'sg-settlement.json');
@@ -29,4 +30,13 @@ export function settlementRecord(): Record<string, unknown> {
     memo: 'call 13800138000 id 11010519491231002X',
     device: { ip: '10.1.2.3' },
   };
+}
+
+/** Per-category counts of an inventory summed over its fields, as the gateway's declaration records them (an oracle for its tests). */
+export function declaredCategories(inventory: Inventory): Record<string, number> {
+  const categories: Record<string, number> = {};
+  for (const field of inventory.report().fields) {
+    for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
+  }
+  return categories;
 }

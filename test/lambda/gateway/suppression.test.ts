@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { compileTransferRule } from '../../../lambda/core/desensitize';
+import { scanJsonl } from '../../../lambda/core/records';
+import { Inventory } from '../../../lambda/core/scan';
 import { tokenize } from '../../../lambda/core/tokens';
 import { type TransferDeclaration, type TransferPorts, transferObject } from '../../../lambda/gateway/transfer-object';
 import { memorySink, sourceStream } from './support/memory-sink';
-import { IN_FORCE, KEY, ruleWith } from '../core/support';
+import { declaredCategories, IN_FORCE, KEY, ruleWith } from '../core/support';
 import { cardToken, mobileSpelling, mobileToken, recordLine, subject, type Subject } from '../core/suppression-support';
 
 const SETTINGS = { outboundBucket: 'outbound', outboundPrefix: 'outbound/', stagingPrefix: 'staging/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: '111122223333/cn-north-1' };
@@ -88,6 +90,27 @@ describe('gateway: a subject on the suppression list never leaves (property)', (
     await expect(transferObject(REF, PLANS, SETTINGS, p, IN_FORCE)).rejects.toThrow('AccessDenied');
     expect(puts).toEqual([]);
     expect(declarations).toEqual([]);
+  });
+
+  test("the declaration's categories are the inventory of the records read: quarantined ones in, suppressed ones out", async () => {
+    const person = { mobile: '13800138000', card: '6222021234567890123' };
+    const read = [
+      '{"txn":{"tradeNo":"T2"},"payer":{"mobile":"13912345678","idNumber":"11010519491231002X"}}',
+      '{"card":{"pan":"4111111111111111","cvv":"123"}}',
+      '{"memo":"call 13700137000", broken',
+    ];
+    const { p, declarations } = ports([recordLine(person, undefined, (m) => m, false, 1), ...read].join('\n'), [mobileToken(KEY, person)]);
+    await transferObject(REF, PLANS, SETTINGS, p, IN_FORCE);
+    const inventory = new Inventory();
+    scanJsonl(Buffer.from(read.join('\n')), inventory);
+    const expected = declaredCategories(inventory);
+    // Only the chargeback rule has a record to send (the settlement rule keeps 28-digit trade numbers only).
+    expect(declarations.map((d) => d.rule.id)).toEqual(['us-chargebacks']);
+    for (const d of declarations) {
+      expect(d.categories).toEqual(expected);
+      expect(d.counts).toMatchObject({ in: 4, quarantined: 2, suppressed: 1 });
+    }
+    expect(expected).toMatchObject({ cn_mobile: 1, cn_resident_id: 1, bank_card: 1, sensitive_auth_data: 1 });
   });
 
   test('the declaration counts the withheld records', async () => {
