@@ -1,8 +1,8 @@
-import type { App } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack, PCIDSS321Checks } from 'cdk-nag';
 import type { ResidencyConfig } from '../config';
 import { CrossBorderChecks } from '../nag/cross-border-checks';
-import { residencyGuardValidator } from '../nag/guard';
+import { guardFirstCloudFormationValidation, residencyGuardValidator } from '../nag/guard';
 import { registerChecks } from '../nag/register-checks';
 
 export interface RegisteredChecks {
@@ -32,6 +32,10 @@ export function registerCheckPacks(app: App, config: ResidencyConfig): Registere
       maxLogRetentionDays: config.logRetentionDays,
     }),
   ];
-  registerChecks(app, ...packs, residencyGuardValidator());
+  const guard = residencyGuardValidator();
+  // CDK's CloudFormation validation first, starting cfn-guard on the other core (see guard.ts).
+  const cloudFormation = guardFirstCloudFormationValidation(app, guard);
+  if (cloudFormation !== undefined) Validations.of(app).addPlugins(cloudFormation);
+  registerChecks(app, ...packs, guard);
   return { packs };
 }

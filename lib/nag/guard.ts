@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { type App, CloudFormationValidatePlugin, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { Worker } from 'worker_threads';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 
 /**
@@ -141,6 +142,11 @@ let guardRuns = 0;
 export function guardRunCount(): number {
   return guardRuns;
 }
+/** How many of those runs were started early, beside CDK's CloudFormation validation (`guardFirstCloudFormationValidation`). */
+let earlyGuardRuns = 0;
+export function earlyGuardRunCount(): number {
+  return earlyGuardRuns;
+}
 
 /**
  * cfn-guard as the plugin runs it, once per validation (CDK calls a plugin once per assembly with
@@ -149,11 +155,51 @@ export function guardRunCount(): number {
  * with rules × resources. A rule file that names no resource type is always run. Nothing is
  * disabled: a control applicable to any resource of any template is evaluated on all of them.
  */
+/** The worker that runs cfn-guard (through the plugin, so its parsing is the plugin's own) off the main thread. */
+const GUARD_WORKER = `
+const { workerData } = require('node:worker_threads');
+const { writeFileSync } = require('node:fs');
+const done = new Int32Array(workerData.done);
+let result;
+try {
+  const { CfnGuardValidator } = require(workerData.plugin);
+  const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: workerData.rules }).validate({ templatePaths: workerData.templatePaths });
+  result = { report };
+} catch (err) {
+  result = { error: String((err && err.stack) || err) };
+}
+try { writeFileSync(workerData.out, JSON.stringify(result)); } finally { Atomics.store(done, 0, 1); Atomics.notify(done, 0); }
+`;
+
+/** How long the plugin waits for a cfn-guard run it started before it gives up (a hung binary fails synth, it never passes). */
+const GUARD_TIMEOUT_MS = 10 * 60_000;
+
+/** A cfn-guard run started ahead of the plugin's turn, on a worker thread. */
+interface StartedRun {
+  readonly key: string;
+  readonly done: Int32Array;
+  readonly out: string;
+  readonly dir: string;
+}
+
+/**
+ * cfn-guard as the plugin runs it, once per validation (CDK calls a plugin once per assembly with
+ * every template), but only with the rule files that can apply: a Control Tower control whose
+ * resource types are in no template is not applicable to any resource, and cfn-guard's cost grows
+ * with rules × resources. A rule file that names no resource type is always run. Nothing is
+ * disabled: a control applicable to any resource of any template is evaluated on all of them.
+ *
+ * The run can be started early (`start`, by the CloudFormation validation registered before the
+ * packs: `guardFirstCloudFormationValidation`), so that cfn-guard works on one core while CDK's
+ * CloudFormation validation and the packs work on the other; `validate` then waits for that run.
+ * Either way it is the same single cfn-guard process over the same templates and rules.
+ */
 class ResidencyGuardValidator implements IPolicyValidationPlugin {
   readonly name = GUARD_PLUGIN_NAME;
   readonly version?: string;
   readonly ruleIds?: string[];
   private readonly ruleTypes: ReadonlyMap<string, ReadonlySet<string>>;
+  private started: StartedRun | undefined;
 
   constructor(rulePaths: readonly string[]) {
     const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [], rules: [...rulePaths] });
@@ -162,13 +208,72 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
     this.ruleTypes = new Map([CONTROL_TOWER_RULES_DIR, ...rulePaths].flatMap(guardFiles).map((file) => [file, typesNamedBy(file)]));
   }
 
+  private applicableRules(templatePaths: readonly string[]): string[] {
+    const present = templateTypes(templatePaths);
+    return [...this.ruleTypes].filter(([, types]) => types.size === 0 || [...types].some((t) => present.has(t))).map(([file]) => file);
+  }
+
+  /** Starts the run over these templates on a worker thread; `validate` with the same templates collects it. */
+  start(templatePaths: readonly string[]): void {
+    const rules = this.applicableRules(templatePaths);
+    if (rules.length === 0 || templatePaths.length === 0) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'residency-guard-'));
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const out = path.join(dir, 'result.json');
+    const worker = new Worker(GUARD_WORKER, {
+      eval: true,
+      workerData: { plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'), rules, templatePaths: [...templatePaths], out, done: done.buffer },
+    });
+    // The worker ends by itself; it must not keep a finished synth alive.
+    worker.unref();
+    guardRuns += 1;
+    earlyGuardRuns += 1;
+    this.started = { key: JSON.stringify([...templatePaths]), done, out, dir };
+  }
+
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const present = templateTypes(context.templatePaths);
-    const applicable = [...this.ruleTypes].filter(([, types]) => types.size === 0 || [...types].some((t) => present.has(t))).map(([file]) => file);
+    const started = this.started;
+    this.started = undefined;
+    if (started !== undefined && started.key === JSON.stringify(context.templatePaths)) return this.collect(started);
+    if (started !== undefined) fs.rmSync(started.dir, { recursive: true, force: true });
+    const applicable = this.applicableRules(context.templatePaths);
     if (applicable.length === 0 || context.templatePaths.length === 0) return { success: true, violations: [] };
     guardRuns += 1;
     return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: applicable }).validate(context);
   }
+
+  /** Waits for the started run (the main thread is busy synthesizing anyway) and returns its report, or throws its error. */
+  private collect(run: StartedRun): PolicyValidationPluginReport {
+    try {
+      if (Atomics.wait(run.done, 0, 0, GUARD_TIMEOUT_MS) === 'timed-out') {
+        throw new Error(`cfn-guard did not finish within ${GUARD_TIMEOUT_MS / 60_000} minutes`);
+      }
+      const result = JSON.parse(fs.readFileSync(run.out, 'utf8')) as { report?: PolicyValidationPluginReport; error?: string };
+      if (result.report === undefined) throw new Error(`cfn-guard failed: ${result.error ?? 'no report'}`);
+      return result.report;
+    } finally {
+      fs.rmSync(run.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * CDK's own CloudFormation validation (what `App` adds by itself when `builtinCloudFormationValidation`
+ * is on), registered ahead of the packs so that it starts the cfn-guard run first: the two run side
+ * by side instead of one after the other. It is the same plugin class, name and rules CDK would
+ * use, so CDK treats it as its built-in one (and adds no second). Undefined when the app has the
+ * built-in validation off (the `App` prop, or `CDK_VALIDATION=false`): then nothing is added and
+ * cfn-guard runs in its turn.
+ */
+export function guardFirstCloudFormationValidation(app: App, guard: IPolicyValidationPlugin): IPolicyValidationPlugin | undefined {
+  if (!app._builtinCloudFormationValidation || process.env.CDK_VALIDATION === 'false') return undefined;
+  if (!(guard instanceof ResidencyGuardValidator)) return undefined;
+  return new (class GuardFirstCloudFormationValidate extends CloudFormationValidatePlugin {
+    public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+      guard.start(context.templatePaths);
+      return super.validate(context);
+    }
+  })();
 }
 
 /** The cfn-guard validator of this app: every Control Tower control on, none disabled. */

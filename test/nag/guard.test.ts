@@ -5,7 +5,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { applyAcknowledgements, guardRuleId } from '../../lib/nag/acknowledgement-register';
 import { CrossBorderChecks } from '../../lib/nag/cross-border-checks';
-import { controlTowerRules, ensureGuardExecutable, GUARD_PLUGIN_NAME, guardRunCount, residencyGuardValidator } from '../../lib/nag/guard';
+import { controlTowerRules, earlyGuardRunCount, ensureGuardExecutable, GUARD_PLUGIN_NAME, guardFirstCloudFormationValidation, guardRunCount, residencyGuardValidator } from '../../lib/nag/guard';
 import { readValidationReport } from '../../lib/report/validation-report';
 import { ACCOUNT, HOME, POLICY } from './support/nag-fixtures';
 
@@ -46,13 +46,17 @@ describe('ensureGuardExecutable', () => {
   });
 });
 
-describe('residencyGuardValidator at synth', () => {
+describe.each([
+  ['in its turn (CDK\'s CloudFormation validation off)', false],
+  ['started early, beside CDK\'s CloudFormation validation', true],
+])('residencyGuardValidator at synth, %s', (_mode, early) => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-synth-'));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
   let runs = 0;
+  let earlyRuns = 0;
 
   beforeAll(() => {
-    const app = new App({ outdir, builtinCloudFormationValidation: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+    const app = new App({ outdir, builtinCloudFormationValidation: early, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
     for (const id of ['Acknowledged', 'Plain']) {
       new LogGroup(new Stack(app, id, { env: { account: ACCOUNT, region: HOME } }), 'Logs', { retention: RetentionDays.ONE_MONTH });
     }
@@ -66,14 +70,26 @@ describe('residencyGuardValidator at synth', () => {
       },
     ]);
     // A nag pack with writeSuppressionsToCloudFormation copies every acknowledgement, guard ones included, into the template.
-    Validations.of(app).addPlugins(residencyGuardValidator(), new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
-    const before = guardRunCount();
-    app.synth();
-    runs = guardRunCount() - before;
+    const guard = residencyGuardValidator();
+    // The suites run with CDK_VALIDATION=false (test/jest-setup.ts); the early mode needs CDK's validation on.
+    const saved = process.env.CDK_VALIDATION;
+    if (early) delete process.env.CDK_VALIDATION;
+    try {
+      const cloudFormation = guardFirstCloudFormationValidation(app, guard);
+      expect(cloudFormation === undefined).toBe(!early);
+      if (cloudFormation) Validations.of(app).addPlugins(cloudFormation);
+      Validations.of(app).addPlugins(guard, new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
+      const before = [guardRunCount(), earlyGuardRunCount()];
+      app.synth();
+      runs = guardRunCount() - (before[0] as number);
+      earlyRuns = earlyGuardRunCount() - (before[1] as number);
+    } finally {
+      if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+    }
   });
 
   test('runs cfn-guard once for both templates and every applicable rule file', () => {
-    expect(runs).toBe(1);
+    expect({ runs, earlyRuns }).toEqual({ runs: 1, earlyRuns: early ? 1 : 0 });
   });
 
   test('flags a 30-day log group with CT.CLOUDWATCH.PR.2', () => {
@@ -121,5 +137,28 @@ describe('residencyGuardValidator rule selection', () => {
     fs.writeFileSync(unrelated, JSON.stringify({ Resources: { X: { Type: 'AWS::Some::Unchecked', Properties: {} } } }));
     expect(residencyGuardValidator().validate({ templatePaths: [unrelated], stackTemplates: [], appConstruct: new App() })).toEqual({ success: true, violations: [] });
     expect(guardRunCount() - before).toBe(1);
+  });
+
+  test('a run started early that fails fails the validation, as the run in its turn does: it never passes by default', () => {
+    const rule = path.join(dir, 'gone.guard');
+    fs.writeFileSync(rule, "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_named when %queues !empty {\n  %queues.Properties.QueueName exists\n}\n");
+    const template = path.join(dir, 'Queue.template.json');
+    fs.writeFileSync(template, JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: {} } } }));
+    const saved = process.env.CDK_VALIDATION;
+    delete process.env.CDK_VALIDATION;
+    try {
+      const guard = residencyGuardValidator({ extraRules: [rule] });
+      // The rule file goes away after the plugin was made: cfn-guard cannot run.
+      fs.rmSync(rule);
+      const app = new App({ outdir: dir });
+      const early = guardFirstCloudFormationValidation(app, guard);
+      const context = { templatePaths: [template], stackTemplates: [], appConstruct: app };
+      expect(() => guard.validate(context)).toThrow(/ENOENT/);
+      // Early: CDK's validation starts the run, the plugin collects it in its turn.
+      expect(() => early?.validate({ ...context, stackTemplates: [{ stackConstructPath: 'Queue', templatePath: template, accountId: undefined, region: undefined }] })).not.toThrow();
+      expect(() => guard.validate(context)).toThrow(/cfn-guard failed: .*ENOENT/);
+    } finally {
+      if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+    }
   });
 });
