@@ -57,7 +57,12 @@ const BODY_CHUNK_BYTES = 64 * 1024;
 function chunkedBody(bytes: Buffer): ReturnType<typeof s3Body> {
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += BODY_CHUNK_BYTES) chunks.push(bytes.subarray(i, i + BODY_CHUNK_BYTES));
-  return Object.assign(Readable.from(chunks), { transformToString: async () => bytes.toString('utf8') }) as unknown as ReturnType<typeof s3Body>;
+  const whole = s3Body(bytes) as unknown as Record<string, unknown>;
+  return Object.assign(Readable.from(chunks), {
+    transformToString: whole.transformToString,
+    transformToByteArray: whole.transformToByteArray,
+    transformToWebStream: whole.transformToWebStream,
+  }) as unknown as ReturnType<typeof s3Body>;
 }
 
 /** S3's smallest part, the last apart. */
