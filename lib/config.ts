@@ -170,7 +170,7 @@ export const ResidencyConfigSchema = z
         code: 'custom',
         path: ['splitObjectBytes'],
         message:
-          `is ${cfg.splitObjectBytes}, which cuts an object of maxRawObjectBytes ${cfg.maxRawObjectBytes} into ${parts} parts; at most ${MAX_SPLIT_PARTS} fit a declaration: ` +
+          `cuts an object of maxRawObjectBytes ${cfg.maxRawObjectBytes} into ${parts} parts; at most ${MAX_SPLIT_PARTS} fit a declaration: ` +
           `raise splitObjectBytes to at least ${Math.ceil(cfg.maxRawObjectBytes / MAX_SPLIT_PARTS)} or lower maxRawObjectBytes`,
       });
     }
