@@ -55,6 +55,11 @@ const KEY = 'raw/source=pos/date=2026-06-01/settlement.jsonl';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
+/** Distinct subjects the headcount table holds (the counted rule's payers: 11 mobiles in BIG). */
+function headcount(world: World): number {
+  return Number(world.aws.dynamodb.items(HEADCOUNT_TABLE).find((item) => item.sk?.S === '#total')?.distinctSubjects?.N ?? 0);
+}
+
 function declarationsOf(world: World): DeclarationEntry[] {
   return world.aws.s3
     .list(LEDGER_BUCKET, 'ledger/')
@@ -167,7 +172,15 @@ describe('an object over the split size', () => {
   test('a split object is declared once: one declaration per rule listing every part, outputs and quarantine records byte-identical to the object done whole', async () => {
     const world = newWorld();
     await world.gateway(world.putRaw(KEY, BIG).event);
-    await runSplits(world);
+    // What the headcount says when the first declaration is written: every subject is counted before.
+    let countedBeforeDeclaring: number | undefined;
+    const watchLedger: FaultPlan = (call) => {
+      if (countedBeforeDeclaring === undefined && call.command === 'PutObjectCommand' && call.input.Bucket === LEDGER_BUCKET) countedBeforeDeclaring = headcount(world);
+      return undefined;
+    };
+    await runSplits(world, { assemblePlans: [watchLedger] });
+    expect(countedBeforeDeclaring).toBe(11);
+    expect(headcount(world)).toBe(11);
     const declarations = declarationsOf(world);
     expect(declarations.map((d) => d.idempotencyKey).sort()).toEqual([...new Set(declarations.map((d) => d.idempotencyKey))].sort());
     expect(declarations.every((d) => d.parts?.length === 2)).toBe(true);
@@ -255,6 +268,23 @@ describe('an object the time budget shows would not finish', () => {
     expect(world.aws.s3.uploads.size).toBe(0);
     const [split] = await runSplits(world);
     expect(split?.input.plan.ranges).toHaveLength(2);
+    expect(declarationsOf(world)).toHaveLength(2);
+    expectSameAsWhole(world, wholeMedium);
+    expect(violations(world, { transfers: 2 })).toEqual([]);
+  });
+
+  test('the split declaring first, then the whole-object path for the same version: it finds the declaration with parts, releases nothing new', async () => {
+    const world = newWorld();
+    const { event } = world.putRaw(KEY, MEDIUM);
+    await world.gateway(event, [], { timeoutMs: 1000 });
+    await runSplits(world);
+    expect(declarationsOf(world).every((d) => d.parts?.length === 2)).toBe(true);
+    jest.setSystemTime(Date.now() + 8 * 24 * 3600_000);
+    const whole = await world.gateway(event);
+    expect(whole.result?.results[0]?.outcomes.map((o) => [o.status, o.resumed])).toEqual([
+      ['transferred', true],
+      ['transferred', true],
+    ]);
     expect(declarationsOf(world)).toHaveLength(2);
     expectSameAsWhole(world, wholeMedium);
     expect(violations(world, { transfers: 2 })).toEqual([]);
