@@ -9,6 +9,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { compileTransferRule } from '../../lambda/core/desensitize';
+import { tokenize } from '../../lambda/core/tokens';
 import type { DeclarationEntry } from '../../lambda/core/ledger';
 import { readGatewayEnvironment } from '../../lambda/gateway/environment';
 import { HeadcountStore } from '../../lambda/gateway/headcount-store';
@@ -28,6 +29,9 @@ process.env.SPLIT_STATE_MACHINE_ARN = 'arn:aws-cn:states:cn-north-1:111122223333
 process.env.SPLIT_OBJECT_BYTES = String(20 * MiB);
 // Outputs over 8 MiB are released as a multipart copy, as one over CopyObject's 5 GiB would be.
 process.env.RELEASE_COPY_MAX_BYTES = String(8 * MiB);
+// The suppression list, read by the hand-over and by every part (absent: nobody is suppressed).
+process.env.SUPPRESSION_BUCKET = RAW_BUCKET;
+const SUPPRESSION_KEY = 'subjects/suppression-list.json';
 
 const { world: newWorld } = useFaultInjection();
 
@@ -76,7 +80,7 @@ function delivered(world: World): Map<string, Buffer> {
 }
 
 /** The object done whole, in one invocation: `transferObject` with no split configured, in a fresh world. */
-async function wholeObject(text: string): Promise<Map<string, Buffer>> {
+async function wholeObject(text: string, suppressed: readonly string[] = []): Promise<Map<string, Buffer>> {
   const world = newWorld();
   const { versionId } = world.putRaw(KEY, text);
   const env = readGatewayEnvironment({ ...ENVIRONMENT });
@@ -87,13 +91,23 @@ async function wholeObject(text: string): Promise<Map<string, Buffer>> {
     headcounts: new HeadcountStore(dynamodb, HEADCOUNT_TABLE),
     outboundBucket: OUTBOUND_BUCKET,
   });
+  if (suppressed.length > 0) Object.assign(ports, { suppressionTokens: async () => suppressed });
   const tokenKey = await deriveTokenKey(kms, env.tokenKeyId);
   const settings = { outboundBucket: OUTBOUND_BUCKET, outboundPrefix: 'outbound/', stagingPrefix: 'staging/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: env.exporter };
   const outcomes = await transferObject({ bucket: RAW_BUCKET, key: KEY, versionId }, env.rules.map((rule) => compileTransferRule(rule, tokenKey)), settings, ports, new Date());
   expect(outcomes.map((o) => o.status)).toEqual(['transferred', 'transferred']);
   expect(violations(world, { transfers: 2 })).toEqual([]);
+  wholeDeclarations.set(`${sha256(Buffer.from(text))}/${suppressed.join(',')}`, declarationsOf(world));
   return delivered(world);
 }
+const wholeDeclarations = new Map<string, DeclarationEntry[]>();
+
+/** The token of a payer's mobile under the deployment's token key (what `residency subject token` prints). */
+async function mobileTokenOf(mobile: string): Promise<string> {
+  return tokenize(await deriveTokenKey(new KMSClient({}), ENVIRONMENT.TOKEN_KEY_ID as string), 'cn_mobile', mobile);
+}
+const suppressionList = (tokens: readonly string[], version = 1): string =>
+  JSON.stringify({ version, entries: tokens.map((token) => ({ token, reason: 'opt-out-sale-sharing', since: '2026-05-01' })) });
 
 let wholeBig: Map<string, Buffer>;
 let wholeMedium: Map<string, Buffer>;
@@ -248,6 +262,41 @@ describe('an object over the split size', () => {
     expect(String(assembled.error)).toMatch(message);
     expect(declarationsOf(world)).toHaveLength(0);
     expect(world.aws.s3.list(OUTBOUND_BUCKET, 'outbound/')).toHaveLength(0);
+  });
+});
+
+describe('the suppression list and a split object', () => {
+  test('a subject on the list is withheld in every part: the suppressed counts merge, the output is the object done whole under the same list', async () => {
+    const token = await mobileTokenOf('13800000003');
+    const whole = await wholeObject(BIG, [token]);
+    const world = newWorld();
+    const { event } = world.putRaw(KEY, BIG);
+    world.aws.s3.write(RAW_BUCKET, SUPPRESSION_KEY, suppressionList([token]));
+    await world.gateway(event);
+    const [split] = await runSplits(world);
+    expect(split?.execution.status).toBe('SUCCEEDED');
+    const declared = declarationsOf(world);
+    const reference = wholeDeclarations.get(`${sha256(Buffer.from(BIG))}/${token}`) ?? [];
+    expect(declared.map((d) => d.counts)).toEqual(reference.map((d) => d.counts));
+    expect(declared.every((d) => (d.counts.suppressed ?? 0) > 0)).toBe(true);
+    expect(declared.map((d) => d.categories)).toEqual(reference.map((d) => d.categories));
+    expectSameAsWhole(world, whole);
+  });
+
+  test('a list that changes between parts refuses the assembly: no declaration (run the split again under one list)', async () => {
+    const world = newWorld();
+    world.aws.s3.write(RAW_BUCKET, SUPPRESSION_KEY, suppressionList([await mobileTokenOf('13800000003')]));
+    await world.gateway(world.putRaw(KEY, BIG).event);
+    const later = suppressionList([await mobileTokenOf('13800000003'), await mobileTokenOf('13800000004')], 2);
+    // As part 2 reads the list, a subject opts out: part 2 applies the new list, part 1 applied the old.
+    const optOut: FaultPlan = (call) => {
+      if (call.command === 'GetObjectCommand' && call.input.Key === SUPPRESSION_KEY) world.aws.s3.write(RAW_BUCKET, SUPPRESSION_KEY, later);
+      return undefined;
+    };
+    const [split] = await runSplits(world, { partPlans: (i) => (i === 1 ? [optOut] : []) });
+    expect(split?.execution.status).toBe('FAILED');
+    expect(String(split?.assembly?.error)).toMatch(/part 2 applied another suppression list than part 1/);
+    expect(declarationsOf(world)).toHaveLength(0);
   });
 });
 
