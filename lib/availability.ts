@@ -182,6 +182,42 @@ export const AVAILABILITY: readonly AvailabilityRow[] = [
   // destinations and event buses only, and no China page names Scheduler. Left unchecked on purpose:
   // the leak canary falls back to an EventBridge rule with a schedule expression there.
   {
+    subject: 'stepfunctions:distributed-map',
+    partition: 'aws-cn',
+    regions: CN,
+    availability: 'offered',
+    source: 'https://docs.amazonaws.cn/en_us/step-functions/latest/dg/input-output-itemreader.html',
+    checked: CHECKED,
+    note: 'The China edition of the Step Functions guide documents the Distributed Map state (ItemReader with arn:aws-cn:states:::s3:getObject); the China service page lists HTTPS API calls from workflows as the only difference',
+  },
+  {
+    subject: 'stepfunctions:distributed-map',
+    partition: 'aws',
+    regions: AWS,
+    availability: 'offered',
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html',
+    checked: CHECKED,
+    note: 'Map state in Distributed mode: up to 10,000 parallel child executions',
+  },
+  {
+    subject: 'stepfunctions:xray-tracing',
+    partition: 'aws-cn',
+    regions: CN,
+    availability: 'offered',
+    source: `${CN_GUIDE}/step-functions.html`,
+    checked: CHECKED,
+    note: 'Not among the differences of Step Functions in China (only calling HTTPS APIs is); unlike Lambda, whose X-Ray integration the Lambda page excludes. Recheck before the first deploy',
+  },
+  {
+    subject: 'stepfunctions:xray-tracing',
+    partition: 'aws',
+    regions: AWS,
+    availability: 'offered',
+    source: 'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html',
+    checked: CHECKED,
+    note: 'X-Ray tracing of state machine executions (TracingConfiguration)',
+  },
+  {
     subject: 'sqs:dlq-redrive',
     partition: 'aws-cn',
     regions: CN,
@@ -193,7 +229,16 @@ export const AVAILABILITY: readonly AvailabilityRow[] = [
 ];
 
 /** The features the constructs decide on. */
-export type Feature = 'AWS::Scheduler::' | 'lambda:xray-tracing' | 'vpc-endpoint:xray' | 'lambda:arm64' | 'lambda:nodejs24.x' | 'cloudtrail:dynamodb-data-events' | 'sqs:dlq-redrive';
+export type Feature =
+  | 'AWS::Scheduler::'
+  | 'lambda:xray-tracing'
+  | 'vpc-endpoint:xray'
+  | 'lambda:arm64'
+  | 'lambda:nodejs24.x'
+  | 'cloudtrail:dynamodb-data-events'
+  | 'sqs:dlq-redrive'
+  | 'stepfunctions:distributed-map'
+  | 'stepfunctions:xray-tracing';
 
 /** The row that covers a subject in a region, if any. */
 export function availabilityRow(subject: string, region: string): AvailabilityRow | undefined {

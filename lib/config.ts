@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { didYouMean } from './suggest';
 import { KNOWN_REGIONS, isKnownRegion, partitionOf, type Partition } from '../lambda/core/regions';
+import { MAX_SPLIT_PARTS } from '../lambda/core/split-plan';
 import { DEFAULT_RUNTIME_CHECKS, runtimeChecksSchema } from './runtime-checks/settings';
 import { DATA_CLASSES, type DataClass } from './vocabulary/data-classes';
 
@@ -28,6 +29,10 @@ export const AUDIT_RECORD_FLOOR_DAYS = 365;
 export const IMPACT_ASSESSMENT_MAX_AGE_DAYS = 365;
 /** PIPL Art. 56 keeps impact assessment reports at least three years: an older one is not evidence any more. */
 export const IMPACT_ASSESSMENT_MAX_AGE_CEILING_DAYS = 1095;
+/** Smallest split size (config `splitObjectBytes`). */
+export const MIN_SPLIT_OBJECT_BYTES = 16 * 1024 * 1024;
+/** Largest split size: more than a 10-minute invocation desensitizes under every rule. */
+export const MAX_SPLIT_OBJECT_BYTES = 5 * 1024 ** 3;
 
 const region = z.string().refine(isKnownRegion, {
   message: `must be a known AWS region (${KNOWN_REGIONS.join(', ')})`,
@@ -141,10 +146,34 @@ export const ResidencyConfigSchema = z
       .min(1024 * 1024, { message: 'must be at least 1048576 (1 MiB)' })
       .max(5 * 1024 ** 4, { message: 'must be at most 5497558138880 (5 TiB, the largest S3 object)' })
       .default(50 * 1024 ** 3),
+    /**
+     * Raw objects larger than this, in bytes, are too large for one gateway invocation: they are cut
+     * into byte ranges of this size (parts), desensitized part by part under the split state machine,
+     * assembled into one output and declared once with the parts listed. An object the time budget
+     * shows would not finish is split too, whatever its size. At most MAX_SPLIT_PARTS parts fit a
+     * declaration, so maxRawObjectBytes / splitObjectBytes must not exceed it.
+     * @default 1073741824 (1 GiB: a part a 10-minute invocation finishes with room to spare)
+     */
+    splitObjectBytes: z
+      .number()
+      .int({ message: 'must be a whole number of bytes' })
+      .min(MIN_SPLIT_OBJECT_BYTES, { message: `must be at least ${MIN_SPLIT_OBJECT_BYTES} (16 MiB): smaller parts only multiply invocations` })
+      .max(MAX_SPLIT_OBJECT_BYTES, { message: `must be at most ${MAX_SPLIT_OBJECT_BYTES} (5 GiB): a part must finish in one invocation` })
+      .default(1024 ** 3),
     /** Proof after deploy: AWS Config twins of the CrossBorder rules and the leak canary (lib/runtime-checks/settings.ts). */
     runtimeChecks: runtimeChecksSchema.default(DEFAULT_RUNTIME_CHECKS),
   })
   .superRefine((cfg, ctx) => {
+    const parts = Math.ceil(cfg.maxRawObjectBytes / cfg.splitObjectBytes);
+    if (parts > MAX_SPLIT_PARTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['splitObjectBytes'],
+        message:
+          `cuts an object of maxRawObjectBytes ${cfg.maxRawObjectBytes} into ${parts} parts; at most ${MAX_SPLIT_PARTS} fit a declaration: ` +
+          `raise splitObjectBytes to at least ${Math.ceil(cfg.maxRawObjectBytes / MAX_SPLIT_PARTS)} or lower maxRawObjectBytes`,
+      });
+    }
     cfg.allowedDestinationRegions.forEach((dest, i) => {
       if (dest === cfg.homeRegion) {
         ctx.addIssue({

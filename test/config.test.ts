@@ -67,6 +67,21 @@ describe('loadConfig', () => {
     );
   });
 
+  test('splitObjectBytes defaults to 1 GiB; a bad value names the file, the key and the value', () => {
+    expect(loadConfig(base).splitObjectBytes).toBe(1024 ** 3);
+    expect(() => loadConfig({ ...base, splitObjectBytes: 1024 }, 'cdk.json context "residency:profiles.default"')).toThrow(
+      /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n {2}- splitObjectBytes: got 1024; must be at least 16777216/,
+    );
+    expect(problemsOf({ splitObjectBytes: 1.5 * 1024 ** 3 + 0.5 })).toMatch(/splitObjectBytes: got 1610612736\.5; must be a whole number of bytes/);
+  });
+
+  test('splitObjectBytes must not cut maxRawObjectBytes into more parts than a declaration lists', () => {
+    expect(problemsOf({ maxRawObjectBytes: 5 * 1024 ** 4, splitObjectBytes: 1024 ** 3 })).toMatch(
+      /splitObjectBytes: got 1073741824; cuts an object of maxRawObjectBytes 5497558138880 into 5120 parts; at most 1000 fit a declaration: raise splitObjectBytes to at least 5497558139/,
+    );
+    expect(loadConfig({ ...base, maxRawObjectBytes: 4 * 1024 ** 4, splitObjectBytes: 5 * 1024 ** 3 }).splitObjectBytes).toBe(5 * 1024 ** 3);
+  });
+
   test('collects every problem into one error', () => {
     const message = problemsOf({ homeRegion: 'mars-1', logRetentionDays: 0, accounts: { home: 'x' } });
     expect(message).toMatch(/homeRegion/);

@@ -20,6 +20,27 @@ export interface GatewayEnvironment {
   readonly maxObjectBytes?: number;
   /** Where the suppression list is read from; absent only in deployments without subject rights. */
   readonly suppressionList?: { readonly bucket: string; readonly key: string };
+  /**
+   * The split of objects too large for one invocation (SPLIT_STATE_MACHINE_ARN and SPLIT_OBJECT_BYTES,
+   * both or neither): the state machine and the size over which an object is split at once.
+   */
+  readonly split?: { readonly stateMachineArn: string; readonly objectBytes: number };
+  /** Largest staged output released by one CopyObject (RELEASE_COPY_MAX_BYTES); absent: S3's 5 GiB. */
+  readonly copyObjectMaxBytes?: number;
+}
+
+/** S3's smallest multipart part: a multipart copy of parts smaller than this is refused by S3. */
+const MIN_COPY_BYTES = 5 * 1024 * 1024;
+
+/** A positive whole number of bytes from a variable, at least `min`; undefined when unset. */
+function bytesSetting(env: NodeJS.ProcessEnv, name: string, min = 1): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new Error(`gateway environment: ${name} must be a whole number of bytes of at least ${min}, got "${raw}"`);
+  }
+  return value;
 }
 
 const REQUIRED = [
@@ -62,8 +83,16 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
       throw new Error(`gateway environment: MAX_OBJECT_BYTES must be a positive whole number of bytes, got "${env.MAX_OBJECT_BYTES}"`);
     }
   }
+  const splitArn = env.SPLIT_STATE_MACHINE_ARN;
+  const splitBytes = bytesSetting(env, 'SPLIT_OBJECT_BYTES', 2);
+  if ((splitArn === undefined || splitArn === '') !== (splitBytes === undefined)) {
+    throw new Error('gateway environment: SPLIT_STATE_MACHINE_ARN and SPLIT_OBJECT_BYTES are set together or not at all');
+  }
+  const copyObjectMaxBytes = bytesSetting(env, 'RELEASE_COPY_MAX_BYTES', MIN_COPY_BYTES);
   return {
     rules,
+    ...(splitArn && splitBytes !== undefined ? { split: { stateMachineArn: splitArn, objectBytes: splitBytes } } : {}),
+    ...(copyObjectMaxBytes === undefined ? {} : { copyObjectMaxBytes }),
     ...(maxObjectBytes === undefined ? {} : { maxObjectBytes }),
     rawPrefix: env.RAW_PREFIX as string,
     outboundBucket: env.OUTBOUND_BUCKET as string,

@@ -12,19 +12,23 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { compileTransferRule, type DesensitizePlan } from '../core/desensitize';
 import { NULL_VERSION_ID } from '../core/ledger';
 import { OBJECTS_QUARANTINED_METRIC } from '../shared/gateway-metrics';
 import { LedgerStore } from '../shared/ledger-store';
+import { SPLIT_ASSEMBLE_EVENT, SPLIT_PART_EVENT, type SplitAssembleJob, type SplitPartJob } from '../shared/split-events';
 import { readSuppressionList } from '../shared/suppression-list-store';
 import { readGatewayEnvironment } from './environment';
 import { HeadcountStore } from './headcount-store';
 import { s3TransferPorts } from './s3-ports';
+import { assembleSplit, transferPart } from './split-object';
 import { deriveTokenKey } from './token-key';
 import { type RuleOutcome, type SourceVersion, transferObject } from './transfer-object';
 
 const env = readGatewayEnvironment(process.env);
+const RULES_FINGERPRINT = env.rules.map((r) => `${r.id}@${r.version}`).join(',');
 const logger = new Logger();
 const metrics = new Metrics();
 const tracer = new Tracer();
@@ -33,8 +37,16 @@ const kms = tracer.captureAWSv3Client(new KMSClient({}));
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const ledger = new LedgerStore({ s3, dynamodb, bucket: env.ledgerBucket, headTable: env.ledgerHeadTable });
 const suppressionList = env.suppressionList;
+const split = env.split === undefined ? undefined : { sfn: tracer.captureAWSv3Client(new SFNClient({})), stateMachineArn: env.split.stateMachineArn };
 const ports = {
-  ...s3TransferPorts({ s3, ledger, headcounts: new HeadcountStore(dynamodb, env.headcountTable), outboundBucket: env.outboundBucket }),
+  ...s3TransferPorts({
+    s3,
+    ledger,
+    headcounts: new HeadcountStore(dynamodb, env.headcountTable),
+    outboundBucket: env.outboundBucket,
+    ...(split === undefined ? {} : { split }),
+    ...(env.copyObjectMaxBytes === undefined ? {} : { copyObjectMaxBytes: env.copyObjectMaxBytes }),
+  }),
   // Read for every object: a list that cannot be read fails the transfer (fail closed).
   ...(suppressionList ? { suppressionTokens: async () => (await readSuppressionList(s3, suppressionList)).entries.map((e) => e.token) } : {}),
 };
@@ -57,9 +69,8 @@ const settings = {
   quarantinePrefix: env.quarantinePrefix,
   exporter: env.exporter,
   ...(env.maxObjectBytes === undefined ? {} : { maxObjectBytes: env.maxObjectBytes }),
+  ...(env.split === undefined ? {} : { split: { objectBytes: env.split.objectBytes, rules: RULES_FINGERPRINT } }),
 };
-
-const RULES_FINGERPRINT = env.rules.map((r) => `${r.id}@${r.version}`).join(',');
 
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 });
 /**
@@ -68,10 +79,47 @@ const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 }
  * transfer, and every step resumes), since its record may be lost, expire, or stay in progress.
  */
 const transferOnce = makeIdempotent(
-  async (job: SourceVersion & { rules: string }): Promise<RuleOutcome[]> =>
-    transferObject({ bucket: job.bucket, key: job.key, versionId: job.versionId }, await compiledPlans(), settings, ports, new Date()),
+  async (job: SourceVersion & { rules: string }, context: Context): Promise<RuleOutcome[]> =>
+    transferObject({ bucket: job.bucket, key: job.key, versionId: job.versionId }, await compiledPlans(), settings, ports, new Date(), {
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    }),
   { persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.idempotencyTable }), config: idempotency },
 );
+
+/** A part or the assembly of a split runs under the rule versions it was handed over under, or not at all. */
+function checkRules(job: { rules: string }): void {
+  if (job.rules !== RULES_FINGERPRINT) {
+    throw new Error(`split handed over under rules ${job.rules}, but this gateway runs ${RULES_FINGERPRINT}: refusing to mix rule versions in one output (start the split again)`);
+  }
+}
+
+/** The split state machine's steps (split-object.ts): not idempotency-wrapped, every step finds its earlier result. */
+async function runSplitStep(event: SplitEvent): Promise<{ results: Array<{ object: string; versionId: string; part?: number; outcomes: RuleOutcome[] }> }> {
+  if (SPLIT_PART_EVENT in event) {
+    const job = event[SPLIT_PART_EVENT];
+    checkRules(job);
+    const { part } = await transferPart(job, await compiledPlans(), settings, ports);
+    return { results: [{ object: job.source.key, versionId: job.source.versionId, part, outcomes: [] }] };
+  }
+  const job = event[SPLIT_ASSEMBLE_EVENT];
+  checkRules(job);
+  return { results: [{ object: job.source.key, versionId: job.source.versionId, outcomes: await transferAssembled(job) }] };
+}
+
+async function transferAssembled(job: SplitAssembleJob): Promise<RuleOutcome[]> {
+  const outcomes = await assembleSplit(job, await compiledPlans(), settings, ports);
+  for (const outcome of outcomes) {
+    logger.info('transfer (assembled from parts)', { object: job.source.key, versionId: job.source.versionId, parts: job.plan.ranges.length, ...outcome });
+    recordMetrics(outcome);
+  }
+  return outcomes;
+}
+
+type SplitEvent = { readonly [SPLIT_PART_EVENT]: SplitPartJob } | { readonly [SPLIT_ASSEMBLE_EVENT]: SplitAssembleJob };
+
+function isSplitEvent(event: object): event is SplitEvent {
+  return SPLIT_PART_EVENT in event || SPLIT_ASSEMBLE_EVENT in event;
+}
 
 /** S3 "Object Created" through EventBridge. */
 interface ObjectCreatedEvent {
@@ -119,6 +167,10 @@ function recordMetrics(outcome: RuleOutcome): void {
     return;
   }
   if (outcome.status === 'object_quarantined') return;
+  if (outcome.status === 'split') {
+    metrics.addMetric('ObjectsSplit', MetricUnit.Count, 1);
+    return;
+  }
   metrics.addMetric('RecordsIn', MetricUnit.Count, outcome.read);
   metrics.addMetric('RecordsOut', MetricUnit.Count, outcome.written);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, outcome.quarantined);
@@ -133,10 +185,11 @@ function recordMetrics(outcome: RuleOutcome): void {
   }
 }
 
-export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context: Context) => {
+export const handler = async (event: ObjectCreatedEvent | BackfillBatch | SplitEvent, context: Context) => {
   idempotency.registerLambdaContext(context);
   logger.addContext(context);
   try {
+    if (isSplitEvent(event)) return await runSplitStep(event);
     const results = [];
     for (const ref of objectsOf(event)) {
       const source = await resolveVersion(ref);
@@ -146,7 +199,7 @@ export const handler = async (event: ObjectCreatedEvent | BackfillBatch, context
         continue;
       }
       // Keyed on object version and rule versions; only the (undefined-free) outcome is stored.
-      const outcomes = await transferOnce({ ...source, rules: RULES_FINGERPRINT });
+      const outcomes = await transferOnce({ ...source, rules: RULES_FINGERPRINT }, context);
       const refusal = outcomes.find((o) => o.status === 'object_quarantined');
       if (refusal !== undefined) {
         // Data, not a bug: recorded by reference, the alarm raised, and the event done (no retry, no dead letter).

@@ -5,12 +5,16 @@
  * (the ledger's claim, the release with `If-None-Match`), so a retry after any failure, including a
  * lost response to a write that happened, converges on the same objects.
  */
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
-import { MultipartOutput } from '../shared/multipart-output';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
+import { COPY_OBJECT_MAX_BYTES, COPY_PART_BYTES, multipartCopy, MultipartOutput } from '../shared/multipart-output';
+import type { SplitExecutionInput } from '../shared/split-events';
 import type { LedgerStore } from '../shared/ledger-store';
 import { isDeclaredOutput } from '../shared/released-output';
 import type { HeadcountStore } from './headcount-store';
-import type { TransferPorts } from './transfer-object';
+import type { SplitPorts } from './split-object';
+import type { SplitJob } from './transfer-object';
 
 const NDJSON = 'application/x-ndjson';
 
@@ -48,10 +52,33 @@ export interface S3TransferPortsProps {
   readonly ledger: LedgerStore;
   readonly headcounts: HeadcountStore;
   readonly outboundBucket: string;
+  /**
+   * The split state machine objects too large for one invocation are handed to.
+   * @default none: nothing is split
+   */
+  readonly split?: { readonly sfn: SFNClient; readonly stateMachineArn: string };
+  /**
+   * Largest staged output released by one CopyObject; a larger one is copied in parts.
+   * @default COPY_OBJECT_MAX_BYTES (S3's 5 GiB limit; lower it only to exercise the multipart copy)
+   */
+  readonly copyObjectMaxBytes?: number;
 }
 
-export function s3TransferPorts(props: S3TransferPortsProps): TransferPorts {
-  const { s3, ledger, headcounts, outboundBucket } = props;
+/**
+ * The execution name of a split: one per object version and rule versions, so a second hand-over
+ * (the live event and the backfill, or a retry) finds the first execution instead of starting another.
+ */
+export function splitExecutionName(job: SplitJob): string {
+  return createHash('sha256').update(`${job.source.bucket}/${job.source.key}@${job.source.versionId}#${job.rules}`).digest('hex');
+}
+
+function isMissing(err: unknown): boolean {
+  return err instanceof NoSuchKey || (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata?.httpStatusCode === 404));
+}
+
+export function s3TransferPorts(props: S3TransferPortsProps): SplitPorts {
+  const { s3, ledger, headcounts, outboundBucket, split } = props;
+  const copyObjectMaxBytes = props.copyObjectMaxBytes ?? COPY_OBJECT_MAX_BYTES;
   return {
     async readObject(source, from) {
       const object = await s3.send(
@@ -68,6 +95,19 @@ export function s3TransferPorts(props: S3TransferPortsProps): TransferPorts {
     },
     async releaseOutput({ staged, key, metadata, declaration }) {
       try {
+        if (staged.bytes > copyObjectMaxBytes) {
+          // CopyObject stops at 5 GiB: the same write-once copy, in UploadPartCopy ranges.
+          await multipartCopy(s3, {
+            copySource: copySourceOf(outboundBucket, staged.key, staged.versionId),
+            bytes: staged.bytes,
+            bucket: outboundBucket,
+            key,
+            contentType: NDJSON,
+            metadata,
+            partBytes: Math.min(COPY_PART_BYTES, copyObjectMaxBytes),
+          });
+          return;
+        }
         await s3.send(
           new CopyObjectCommand({
             Bucket: outboundBucket,
@@ -89,6 +129,45 @@ export function s3TransferPorts(props: S3TransferPortsProps): TransferPorts {
       if (!isDeclaredOutput(found, declaration)) throw new OutputConflictError(outboundBucket, key, declaration.seq);
     },
     countSubjects: (batch) => headcounts.record(batch),
+    ...(split === undefined
+      ? {}
+      : {
+          async startSplit(job: SplitJob) {
+            const name = splitExecutionName(job);
+            const input: SplitExecutionInput = {
+              source: job.source,
+              plan: { objectBytes: job.plan.objectBytes, digest: job.plan.digest, ranges: job.plan.ranges },
+              rules: job.rules,
+              at: job.at,
+            };
+            try {
+              const started = await split.sfn.send(new StartExecutionCommand({ stateMachineArn: split.stateMachineArn, name, input: JSON.stringify(input) }));
+              return { execution: started.executionArn ?? name, alreadyStarted: false };
+            } catch (err) {
+              // The same version was handed over before (another path, a retry): that execution is its split.
+              if (err instanceof ExecutionAlreadyExists || (err as { name?: string }).name === 'ExecutionAlreadyExists') return { execution: name, alreadyStarted: true };
+              throw err;
+            }
+          },
+        }),
+    async readStored({ bucket, key, versionId }) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }));
+      if (!object.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+      return object.Body as AsyncIterable<Uint8Array>;
+    },
+    async writeSummary(key, body) {
+      await s3.send(new PutObjectCommand({ Bucket: outboundBucket, Key: key, Body: body, ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }));
+    },
+    async readSummary(key) {
+      try {
+        const object = await s3.send(new GetObjectCommand({ Bucket: outboundBucket, Key: key }));
+        return object.Body === undefined ? undefined : await object.Body.transformToString('utf8');
+      } catch (err) {
+        if (isMissing(err)) return undefined;
+        throw err;
+      }
+    },
+    openAssembly: (key) => new MultipartOutput(s3, { bucket: outboundBucket, key, contentType: NDJSON }),
     async refuseObject({ bucket, key, body }) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ChecksumAlgorithm: 'SHA256' }));
     },

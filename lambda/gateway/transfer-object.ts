@@ -3,6 +3,7 @@ import { exemptionOf, isPurpose } from '../core/assessment/purposes';
 import type { DesensitizePlan } from '../core/desensitize';
 import { countLines } from '../core/batch';
 import { recordBatches, runOrdered } from '../core/batch-stream';
+import { planSplit } from '../core/split-plan';
 import { declarationDifferences, declarationIdentity, type DeclarationBody, type DeclarationEntry } from '../core/ledger';
 import { desensitizeAndScanJsonl, type PassedBatch } from '../core/records';
 import { Inventory } from '../core/scan';
@@ -11,6 +12,9 @@ import { addCounts, emptyCounts } from '../core/transforms';
 import type { OutputSink, WrittenObject } from '../shared/multipart-output';
 import { releaseMetadata, type DeclarationRef } from '../shared/released-output';
 import { ruleIsActive } from './environment';
+import { ReadCounter, RESERVE_MS, type SplitJob, type SplitSettings, TimeBudgetExceeded, timeBudget } from './hand-over';
+
+export { RESERVE_MS, type SplitJob, type SplitSettings, TimeBudgetExceeded } from './hand-over';
 
 /** A raw object version. The version is resolved before anything is keyed on it (see handler.ts). */
 export interface SourceVersion {
@@ -59,6 +63,11 @@ export interface TransferPorts {
   suppressionTokens?(): Promise<readonly string[]>;
   /** Writes the by-reference record of an object that cannot be processed (home region; a retry rewrites it). */
   refuseObject(target: { bucket: string; key: string; body: string }): Promise<void>;
+  /**
+   * Hands an object too large for one invocation to the split state machine, once per object version
+   * and rule versions (a second hand-over finds the first execution). Absent: nothing is split.
+   */
+  startSplit?(job: SplitJob): Promise<{ readonly execution: string; readonly alreadyStarted: boolean }>;
 }
 
 export interface TransferSettings {
@@ -73,6 +82,13 @@ export interface TransferSettings {
    * @default no ceiling
    */
   readonly maxObjectBytes?: number;
+  /**
+   * Objects too large for one invocation go to the split state machine (with `startSplit`): a larger
+   * object than `objectBytes` at once (config `splitObjectBytes`), and one the time budget shows
+   * would not finish, once it has stopped cleanly.
+   * @default nothing is split
+   */
+  readonly split?: SplitSettings;
 }
 
 /** Why a whole object was not processed. */
@@ -94,6 +110,7 @@ export class UnprocessableObjectError extends Error {
 
 export type RuleOutcome =
   | { readonly rule: string; readonly status: 'rule_inactive' }
+  | { readonly rule: string; readonly status: 'split'; readonly parts: number; readonly execution: string; readonly reason: 'size' | 'time_budget' }
   | { readonly rule: string; readonly status: 'object_quarantined'; readonly reason: ObjectRefusalReason; readonly reference: string }
   | {
       readonly rule: string;
@@ -140,15 +157,20 @@ export function versionedPath(relativeKey: string, versionId: string): string {
 }
 
 /** Where a rule's output for a raw path goes, below the staging and the outbound prefix. */
-function destinationPathOf(plan: DesensitizePlan, path: string): string {
+export function destinationPathOf(plan: DesensitizePlan, path: string): string {
   return `${plan.rule.destination.region}/${plan.rule.id}/v${plan.rule.version}/${path}`;
 }
 
 /** Distinct subject tokens held before they are recorded (bounds memory on objects of millions of subjects). */
 const TOKENS_PER_COUNT = 10_000;
 
-/** The work of one rule over a stream of batches: sinks opened when the first byte for them comes. */
-class RuleStream {
+/**
+ * The work of one rule over a stream of batches: sinks opened when the first byte for them comes.
+ * The quarantine record is one JSON document (`{source, rule, entries: [...]}`), or for a part of a
+ * split object its entries alone, one per line, numbered from the part's first line (the assembly
+ * renumbers them from the object's first line and writes the one document).
+ */
+export class RuleStream {
   read = 0;
   written = 0;
   quarantined = 0;
@@ -157,6 +179,10 @@ class RuleStream {
   readonly counts = emptyCounts();
   private output: OutputSink | undefined;
   private quarantine: OutputSink | undefined;
+  /** The quarantine record as written, once `finish` completed it. */
+  quarantineRecord: StagedOutput | undefined;
+  /** The staged output as written, once `finish` completed it (undefined when nothing was written). */
+  stagedOutput: StagedOutput | undefined;
   private readonly tokens = new Set<string>();
   /** Where the written records hold the subject's token; undefined when subjects are not counted. */
   readonly subject: string[] | undefined;
@@ -167,6 +193,8 @@ class RuleStream {
     private readonly io: {
       readonly stagedKey: string;
       readonly quarantine: { bucket: string; key: string; rule: string; header: Record<string, unknown> };
+      /** Entries one per line, without the document around them (a part of a split object). @default false */
+      readonly entriesOnly?: boolean;
       readonly ports: TransferPorts;
       readonly countSubjects?: (tokens: readonly string[]) => Promise<number>;
     },
@@ -187,13 +215,15 @@ class RuleStream {
     this.written += batch.written;
     addCounts(this.counts, batch.counts);
     if (batch.quarantine.length > 0) {
+      const entriesOnly = this.io.entriesOnly === true;
       if (this.quarantine === undefined) {
         this.quarantine = this.io.ports.openQuarantine(this.io.quarantine);
-        await this.quarantine.write(`${JSON.stringify(this.io.quarantine.header).slice(0, -1)},"entries":[`);
+        if (!entriesOnly) await this.quarantine.write(`${JSON.stringify(this.io.quarantine.header).slice(0, -1)},"entries":[`);
       }
       let lines = '';
       for (const entry of batch.quarantine) {
-        lines += `${this.quarantined === 0 ? '' : ','}${JSON.stringify({ ...entry, line: linesBefore + entry.line })}`;
+        const numbered = JSON.stringify({ ...entry, line: linesBefore + entry.line });
+        lines += entriesOnly ? `${numbered}\n` : `${this.quarantined === 0 ? '' : ','}${numbered}`;
         this.quarantined++;
       }
       await this.quarantine.write(lines);
@@ -222,11 +252,12 @@ class RuleStream {
    */
   async finish(): Promise<StagedOutput | undefined> {
     if (this.quarantine !== undefined) {
-      await this.quarantine.write(']}');
-      await this.quarantine.complete();
+      if (this.io.entriesOnly !== true) await this.quarantine.write(']}');
+      this.quarantineRecord = await this.quarantine.complete();
     }
     if (this.output === undefined) return undefined;
     const staged = await this.output.complete();
+    this.stagedOutput = staged;
     if (this.subject !== undefined) await this.flushTokens();
     return staged;
   }
@@ -238,7 +269,7 @@ class RuleStream {
 }
 
 /** Per-category record counts of an inventory, as the declaration records them. */
-function categoriesOf(inventory: Inventory): Record<string, number> {
+export function categoriesOf(inventory: Inventory): Record<string, number> {
   const categories: Record<string, number> = {};
   for (const field of inventory.report().fields) {
     for (const [category, count] of Object.entries(field.categories)) categories[category] = (categories[category] ?? 0) + count;
@@ -255,13 +286,14 @@ const IN_FLIGHT = 2;
  * says was in the object) and every rule's desensitizer, into that rule's sinks. Suppressed records
  * are not in the inventory: they are withheld before anything reads them, and counted as suppressed.
  * Shares the pipeline with the CLI (lambda/core/batch-stream.ts).
- * `checkpoint` is called between batches (the time budget); it throws to stop.
+ * `checkpoint` is called between batches (the time budget); it throws to stop. Returns the lines
+ * counted (the numbering of quarantine entries: a part's count offsets the next part's).
  */
 export async function streamRules(
   batches: AsyncIterable<Uint8Array>,
   rules: readonly RuleStream[],
   options: { readonly suppressionTokens?: readonly string[]; readonly inventory: Inventory; readonly checkpoint?: () => void },
-): Promise<void> {
+): Promise<{ readonly lines: number }> {
   const plans = rules.map((r) => r.plan);
   const pass = { inventory: options.inventory, plans: rules.map((r) => (r.subject === undefined ? { plan: r.plan } : { plan: r.plan, subjectPath: r.subject })) };
   let linesBefore = 0;
@@ -278,10 +310,11 @@ export async function streamRules(
       options.checkpoint?.();
     },
   });
+  return { lines: linesBefore };
 }
 
 /** Stops reading a body that will not be used (a stream left open holds its connection). */
-function drain(chunks: AsyncIterable<Uint8Array>): void {
+export function drain(chunks: AsyncIterable<Uint8Array>): void {
   const stream = chunks as { destroy?: () => void };
   if (typeof stream.destroy === 'function') stream.destroy();
 }
@@ -305,7 +338,7 @@ export function refusalOf(source: SourceVersion, size: number, settings: Transfe
 }
 
 /** Refuses a stream that is compressed (gzip), whatever its key says: the core would quarantine every line of it as not UTF-8. */
-async function* plainText(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* plainText(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   let first = true;
   for await (const chunk of chunks) {
     if (first && chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
@@ -348,6 +381,71 @@ async function refuseObject(
   return active.map((plan) => ({ rule: `${plan.rule.id}@${plan.rule.version}`, status: 'object_quarantined' as const, reason: refusal.reason, reference }));
 }
 
+/** A rule's finished work, as the declaration states it. */
+export interface RuleResult {
+  readonly plan: DesensitizePlan;
+  readonly read: number;
+  readonly written: number;
+  readonly quarantined: number;
+  readonly suppressed: number;
+  readonly safetyNetRedactions: number;
+  readonly distinctSubjects?: number;
+}
+
+/**
+ * Declares a staged output (or finds the declaration of the same transfer and checks it declares
+ * these bytes), then releases it under its outbound key. Shared by the object done whole and the
+ * assembled split object; `parts` lists the split's parts.
+ */
+export async function declareAndRelease(input: {
+  readonly source: SourceVersion;
+  readonly result: RuleResult;
+  readonly staged: StagedOutput | undefined;
+  readonly categories: Record<string, number>;
+  readonly path: string;
+  readonly settings: TransferSettings;
+  readonly ports: TransferPorts;
+  readonly parts?: DeclarationBody['parts'];
+}): Promise<RuleOutcome> {
+  const { source, result, staged, settings, ports } = input;
+  const { plan, suppressed } = result;
+  const { rule } = plan;
+  const ruleName = `${rule.id}@${rule.version}`;
+  const base = { rule: ruleName, read: result.read, written: result.written, quarantined: result.quarantined, suppressed, safetyNetRedactions: result.safetyNetRedactions };
+  if (staged === undefined) return { ...base, status: 'nothing_to_send' };
+  const outputKey = `${settings.outboundPrefix}${destinationPathOf(plan, input.path)}`;
+  const body: TransferDeclaration = {
+    rule: { id: rule.id, version: String(rule.version), purpose: rule.purpose, legalBasis: rule.legalBasis },
+    destination: rule.destination,
+    source,
+    output: { bucket: settings.outboundBucket, key: outputKey, sha256: staged.sha256, bytes: staged.bytes, records: result.written },
+    counts: { in: result.read, out: result.written, quarantined: result.quarantined, ...(suppressed > 0 ? { suppressed } : {}) },
+    categories: input.categories,
+    safetyNetRedactions: result.safetyNetRedactions,
+    ...(input.parts === undefined ? {} : { parts: input.parts }),
+    idempotencyKey: declarationIdentity(source, rule),
+  };
+  const { entry: declaration, resumed } = await ports.declare(body);
+  const differing = declarationDifferences(declaration, body);
+  if (differing.length > 0) throw new DeclarationConflictError(body.idempotencyKey, declaration.seq, differing);
+
+  await ports.releaseOutput({
+    staged,
+    key: outputKey,
+    metadata: releaseMetadata(ruleName, declaration, staged.sha256),
+    declaration: { seq: declaration.seq, hash: declaration.hash, sha256: staged.sha256 },
+  });
+  // No undefined fields: outcomes are stored as idempotency records, and DynamoDB cannot hold undefined.
+  return {
+    ...base,
+    status: 'transferred',
+    outputKey,
+    declarationSeq: declaration.seq,
+    resumed,
+    ...(result.distinctSubjects === undefined ? {} : { distinctSubjects: result.distinctSubjects }),
+  };
+}
+
 /**
  * Transfers one raw object version under every active rule. Per rule, in this order, so that a
  * crash at any point resumes to the same end state (docs/ledger.md walks through each point):
@@ -362,6 +460,9 @@ async function refuseObject(
  *      no object), and record the last subjects (before anything leaves: a count never trails);
  *   3. declare, or find the declaration of the same transfer and check it declares these bytes;
  *   4. release the staged output under its outbound key (write-once), which delivery acts on.
+ * An object too large for one invocation (over the split size, or found by the time budget, which
+ * stops the run before anything is complete and aborts what was open) is handed to the split state
+ * machine instead (split-object.ts): nothing is declared here for it.
  */
 export async function transferObject(
   source: SourceVersion,
@@ -369,6 +470,7 @@ export async function transferObject(
   settings: TransferSettings,
   ports: TransferPorts,
   now: Date,
+  options: { readonly remainingMs?: () => number } = {},
 ): Promise<RuleOutcome[]> {
   if (!source.key.startsWith(settings.rawPrefix)) {
     throw new Error(`object ${source.key} is not under the raw prefix ${settings.rawPrefix}; refusing to transfer it`);
@@ -400,58 +502,64 @@ export async function transferObject(
     drain(object.chunks);
     return [...outcomes, ...(await refuseObject(source, object.size, refused, active, settings, ports))];
   }
+  const split = settings.split !== undefined && ports.startSplit !== undefined ? { ...settings.split, start: ports.startSplit.bind(ports) } : undefined;
+  const handOver = async (to: NonNullable<typeof split>, partBytes: number, reason: 'size' | 'time_budget'): Promise<RuleOutcome[]> => {
+    const plan = planSplit(object.size, partBytes);
+    const { execution } = await to.start({ source, plan, rules: to.rules, at: now.toISOString() });
+    return [...outcomes, ...active.map((p) => ({ rule: `${p.rule.id}@${p.rule.version}`, status: 'split' as const, parts: plan.ranges.length, execution, reason }))];
+  };
+  const chunks = plainText(object.chunks);
+  if (split !== undefined && object.size > split.objectBytes) {
+    // Too large at once: only the first bytes are read (a gzip object is refused here, not in a part).
+    try {
+      await chunks.next();
+    } catch (err) {
+      if (err instanceof UnprocessableObjectError) return [...outcomes, ...(await refuseObject(source, object.size, err, active, settings, ports))];
+      throw err;
+    } finally {
+      drain(object.chunks);
+    }
+    return handOver(split, split.objectBytes, 'size');
+  }
+  const counter = new ReadCounter();
+  const checkpoint =
+    split !== undefined && options.remainingMs !== undefined ? timeBudget(object.size, counter, options.remainingMs, split.reserveMs ?? RESERVE_MS) : undefined;
   const staged: (StagedOutput | undefined)[] = [];
   try {
-    await streamRules(recordBatches(plainText(object.chunks), 'jsonl'), rules, { ...(suppressionTokens ? { suppressionTokens } : {}), inventory });
+    await streamRules(counter.count(recordBatches(chunks, 'jsonl')), rules, { ...(suppressionTokens ? { suppressionTokens } : {}), inventory, ...(checkpoint ? { checkpoint } : {}) });
     for (const rule of rules) staged.push(await rule.finish());
   } catch (err) {
     await Promise.all(rules.map((rule) => rule.abort()));
     if (err instanceof UnprocessableObjectError) return [...outcomes, ...(await refuseObject(source, object.size, err, active, settings, ports))];
+    if (err instanceof TimeBudgetExceeded && split !== undefined) {
+      drain(object.chunks);
+      // Parts of at most half the object: this invocation could not do the whole.
+      return handOver(split, Math.min(split.objectBytes, Math.ceil(object.size / 2)), 'time_budget');
+    }
     throw err;
   }
   const categories = categoriesOf(inventory);
 
   for (const [i, stream] of rules.entries()) {
-    const { plan } = stream;
-    const { rule } = plan;
-    const ruleName = stream.ruleName;
-    const { suppressed } = stream;
-    const base = { rule: ruleName, read: stream.read, written: stream.written, quarantined: stream.quarantined, suppressed, safetyNetRedactions: stream.counts.safetyNetRedactions };
-    const output = staged[i];
-    if (output === undefined) {
-      outcomes.push({ ...base, status: 'nothing_to_send' });
-      continue;
-    }
-    const outputKey = `${settings.outboundPrefix}${destinationPathOf(plan, path)}`;
-    const body: TransferDeclaration = {
-      rule: { id: rule.id, version: String(rule.version), purpose: rule.purpose, legalBasis: rule.legalBasis },
-      destination: rule.destination,
-      source,
-      output: { bucket: settings.outboundBucket, key: outputKey, sha256: output.sha256, bytes: output.bytes, records: stream.written },
-      counts: { in: stream.read, out: stream.written, quarantined: stream.quarantined, ...(suppressed > 0 ? { suppressed } : {}) },
-      categories,
-      safetyNetRedactions: stream.counts.safetyNetRedactions,
-      idempotencyKey: declarationIdentity(source, rule),
-    };
-    const { entry: declaration, resumed } = await ports.declare(body);
-    const differing = declarationDifferences(declaration, body);
-    if (differing.length > 0) throw new DeclarationConflictError(body.idempotencyKey, declaration.seq, differing);
-
-    await ports.releaseOutput({
-      staged: output,
-      key: outputKey,
-      metadata: releaseMetadata(ruleName, declaration, output.sha256),
-      declaration: { seq: declaration.seq, hash: declaration.hash, sha256: output.sha256 },
-    });
-    // No undefined fields: outcomes are stored as idempotency records, and DynamoDB cannot hold undefined.
-    outcomes.push({
-      ...base,
-      status: 'transferred',
-      outputKey,
-      declarationSeq: declaration.seq,
-      resumed,
-      ...(stream.distinctSubjects === undefined ? {} : { distinctSubjects: stream.distinctSubjects }),
-    });
+    outcomes.push(
+      await declareAndRelease({
+        source,
+        result: {
+          plan: stream.plan,
+          read: stream.read,
+          written: stream.written,
+          quarantined: stream.quarantined,
+          suppressed: stream.suppressed,
+          safetyNetRedactions: stream.counts.safetyNetRedactions,
+          ...(stream.distinctSubjects === undefined ? {} : { distinctSubjects: stream.distinctSubjects }),
+        },
+        staged: staged[i],
+        categories,
+        path,
+        settings,
+        ports,
+      }),
+    );
   }
   return outcomes;
 }

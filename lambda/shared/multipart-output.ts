@@ -6,6 +6,7 @@
  * of part hashes, which says nothing about the whole). An object that ends under MIN_PART_BYTES is
  * one PutObject. Memory: the part being filled plus at most `maxInFlight` parts being sent. Any
  * failure aborts the upload (and the bucket's lifecycle rule aborts what a crash leaves behind).
+ * `multipartCopy` copies an object of any size (CopyObject stops at 5 GiB) as UploadPartCopy ranges.
  */
 import {
   AbortMultipartUploadCommand,
@@ -242,5 +243,55 @@ export class MultipartOutput implements OutputSink {
     } catch {
       // No upload id (the create failed), or the abort failed: the lifecycle rule aborts incomplete uploads.
     }
+  }
+}
+
+/** S3 CopyObject copies at most this many bytes (5 GiB); a larger object is copied in parts. */
+export const COPY_OBJECT_MAX_BYTES = 5 * 1024 ** 3;
+/** The part size of a multipart copy (UploadPartCopy takes up to 5 GiB per part). */
+export const COPY_PART_BYTES = 1024 ** 3;
+/** S3's most parts in one upload. */
+export const MAX_PARTS = 10_000;
+
+export interface MultipartCopy {
+  readonly copySource: string;
+  /** Size of the source object. */
+  readonly bytes: number;
+  readonly bucket: string;
+  readonly key: string;
+  readonly contentType: string;
+  readonly metadata: Record<string, string>;
+  /** @default COPY_PART_BYTES, grown to stay within MAX_PARTS */
+  readonly partBytes?: number;
+}
+
+/**
+ * Copies an object of any size server-side as a multipart upload of UploadPartCopy ranges, created
+ * only if the key is free (`If-None-Match: *` on CompleteMultipartUpload; S3 answers 412 otherwise).
+ * Any failure aborts the upload and is raised (the 412 too, for the caller to look at what is there).
+ */
+export async function multipartCopy(s3: S3Client, copy: MultipartCopy): Promise<void> {
+  const partBytes = Math.max(MIN_PART_BYTES, copy.partBytes ?? COPY_PART_BYTES, Math.ceil(copy.bytes / MAX_PARTS));
+  const created = await s3.send(
+    new CreateMultipartUploadCommand({ Bucket: copy.bucket, Key: copy.key, ContentType: copy.contentType, Metadata: copy.metadata, ChecksumAlgorithm: 'SHA256' }),
+  );
+  const UploadId = created.UploadId;
+  if (UploadId === undefined) throw new Error(`s3://${copy.bucket}/${copy.key}: CreateMultipartUpload returned no upload id`);
+  try {
+    const Parts: SentPart[] = [];
+    for (let start = 0, PartNumber = 1; start < copy.bytes; start += partBytes, PartNumber++) {
+      const end = Math.min(copy.bytes, start + partBytes);
+      const answer = await s3.send(
+        new UploadPartCopyCommand({ Bucket: copy.bucket, Key: copy.key, UploadId, PartNumber, CopySource: copy.copySource, CopySourceRange: `bytes=${start}-${end - 1}` }),
+      );
+      const ETag = answer.CopyPartResult?.ETag;
+      if (ETag === undefined) throw new Error(`s3://${copy.bucket}/${copy.key}: copied part ${PartNumber} came back without an ETag`);
+      Parts.push({ PartNumber, ETag, ...(answer.CopyPartResult?.ChecksumSHA256 ? { ChecksumSHA256: answer.CopyPartResult.ChecksumSHA256 } : {}) });
+    }
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: copy.bucket, Key: copy.key, UploadId, MultipartUpload: { Parts }, IfNoneMatch: '*' }));
+  } catch (err) {
+    // Aborting after a lost Complete answer is harmless: the object exists, the upload id is gone.
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: copy.bucket, Key: copy.key, UploadId })).catch(() => undefined);
+    throw err;
   }
 }

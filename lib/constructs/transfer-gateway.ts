@@ -13,6 +13,7 @@ import { ClassifiedBucket } from './classified-bucket';
 import { ClassifiedTable } from './classified-table';
 import { allowEventBridgeDeadLetters, createCustomerKey } from './key-policies';
 import { DataPlaneFunction } from './data-plane-function';
+import { SplitStateMachine } from './split-state-machine';
 import { DeclarationLedger } from './declaration-ledger';
 import { HEADCOUNT_NAMESPACE } from './headcount-alarms';
 import type { KeyHierarchy } from './key-hierarchy';
@@ -59,6 +60,11 @@ export interface TransferGatewayProps {
    */
   readonly maxObjectBytes?: number;
   /**
+   * Raw objects larger than this, in bytes, are split into parts of this size (config `splitObjectBytes`).
+   * @default 1073741824 (1 GiB)
+   */
+  readonly splitObjectBytes?: number;
+  /**
    * Largest size of the rules as configuration; Lambda caps all environment variables at 4 KiB.
    * @default 3072
    */
@@ -83,6 +89,8 @@ export class TransferGateway extends Construct {
   public readonly trigger: events.Rule;
   /** Raised when the gateway quarantines a whole object (format, size): data to look at, not a bug. */
   public readonly objectsQuarantinedAlarm: cloudwatch.Alarm;
+  /** Runs objects too large for one invocation through the gateway part by part, then the assembly. */
+  public readonly split: SplitStateMachine;
 
   constructor(scope: Construct, id: string, props: TransferGatewayProps) {
     super(scope, id);
@@ -177,8 +185,19 @@ export class TransferGateway extends Construct {
     });
     props.network.allowKmsFrom(this.gateway.function);
     const role = this.gateway.role;
+    this.split = new SplitStateMachine(this, 'Split', {
+      gateway: this.gateway,
+      logsKey: props.keys.logsKey,
+      logRetentionDays: props.logRetentionDays,
+      residency: props.residency,
+    });
+    this.gateway.function.addEnvironment('SPLIT_STATE_MACHINE_ARN', this.split.stateMachineArn);
+    this.gateway.function.addEnvironment('SPLIT_OBJECT_BYTES', String(props.splitObjectBytes ?? 1024 ** 3));
+    this.split.grantStartExecution(role);
     props.rawStore.grantRead(role, RAW_PREFIX);
     props.rawStore.grantWrite(role, QUARANTINE_PREFIX);
+    // The assembly of a split object reads back the quarantine entries of its parts.
+    props.rawStore.grantRead(role, QUARANTINE_PREFIX);
     // Stage (write), release by server-side copy (read the staged object, write the outbound one), and
     // after a retry check what an earlier try released (read).
     this.outbound.grantWrite(role, STAGING_PREFIX);
@@ -186,11 +205,16 @@ export class TransferGateway extends Construct {
     this.outbound.grantWrite(role, OUTBOUND_PREFIX);
     this.outbound.grantRead(role, OUTBOUND_PREFIX);
     // Outputs and quarantine records are multipart uploads (s3:PutObject covers creating, sending and
-    // completing them); a failed try aborts its own.
+    // completing them, UploadPartCopy too), and so is the release of an output over 5 GiB; a failed
+    // try aborts its own.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:AbortMultipartUpload'],
-        resources: [this.outbound.bucket.arnForObjects(`${STAGING_PREFIX}*`), props.rawStore.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+        resources: [
+          this.outbound.bucket.arnForObjects(`${STAGING_PREFIX}*`),
+          this.outbound.bucket.arnForObjects(`${OUTBOUND_PREFIX}*`),
+          props.rawStore.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`),
+        ],
       }),
     );
     this.ledger.grantAppend(role);

@@ -107,7 +107,9 @@ function gatewayAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   // The delivery role needs unscoped actions only for X-Ray (where its region traces Lambda) or for
   // VPC placement (when no destination is pushed across partitions).
   const deliverUnscoped = pushed.length === 0 || isOffered('lambda:xray-tracing', config.homeRegion);
-  const roles = ['Gateway/Gateway', 'Backfill', 'C2Backup', 'C1Backup', 'AuditBackup', ...(deliverUnscoped ? ['Delivery/Deliver'] : []), ...rotations];
+  // The split state machine's role needs an unscoped action only for X-Ray (where its region traces Step Functions).
+  const splitTraced = isOffered('stepfunctions:xray-tracing', config.homeRegion);
+  const roles = ['Gateway/Gateway', 'Backfill', ...(splitTraced ? ['Gateway/Split'] : []), 'C2Backup', 'C1Backup', 'AuditBackup', ...(deliverUnscoped ? ['Delivery/Deliver'] : []), ...rotations];
   const policy = (role: string) => `${role}/Role/Permissions/Resource`;
   const tablePrefix = (dataClass: string) => `${dataClass}${countryOf(config.homeRegion)}Records`;
   const replicated = config.allowedDestinationRegions.filter((r) => !pushed.includes(r));
@@ -137,12 +139,19 @@ function gatewayAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
       PREFIX_SCOPED_REASON,
     ),
     ack('AwsSolutions-IAM5[Resource::<{logical:C2Store/Bucket/Resource}.Arn>/backfill-results/*]', policy('Backfill'), PREFIX_SCOPED_REASON),
-    ack('AwsSolutions-IAM5[Resource::<{logical:Gateway/Gateway/Function/Resource}.Arn>:*]', policy('Backfill'), 'Invoking the gateway function, any version or alias of it (the task invokes the published function).'),
-    ...['/Backfill:*', ':*'].map((suffix) =>
-      ack(
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:{region}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"{logical:Backfill/StateMachine/Resource}"}]}]}${suffix}]`,
-        'Backfill/MapRunPermissions/Resource',
-        MAP_RUN_REASON,
+    ...['Backfill', 'Gateway/Split'].map((machine) =>
+      ack('AwsSolutions-IAM5[Resource::<{logical:Gateway/Gateway/Function/Resource}.Arn>:*]', policy(machine), 'Invoking the gateway function, any version or alias of it (the task invokes the published function).'),
+    ),
+    ...[
+      ['Backfill', 'Backfill'],
+      ['Gateway/Split', 'Split'],
+    ].flatMap(([machine, label]) =>
+      [`/${label}:*`, ':*'].map((suffix) =>
+        ack(
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:{region}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"{logical:${machine}/StateMachine/Resource}"}]}]}${suffix}]`,
+          `${machine}/MapRunPermissions/Resource`,
+          MAP_RUN_REASON,
+        ),
       ),
     ),
     ...[
@@ -174,6 +183,7 @@ function guardAcknowledgements(config: ResidencyConfig): Acknowledgement[] {
   const logGroups = [
     'AuditTrail/Events/LogGroup/Resource',
     'Backfill/Logs/LogGroup/Resource',
+    'Gateway/Split/Logs/LogGroup/Resource',
     'Gateway/Gateway/Logs/LogGroup/Resource',
     'Delivery/Deliver/Logs/LogGroup/Resource',
     `${DEFAULT_SG_CLOSER}/Logs/LogGroup/Resource`,

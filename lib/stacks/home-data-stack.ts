@@ -229,6 +229,7 @@ export class HomeDataStack extends Stack {
       ledgerRetentionDays: config.auditObjectLockDays,
       alarmTopic: this.securityAlarms.topic,
       maxObjectBytes: config.maxRawObjectBytes,
+      splitObjectBytes: config.splitObjectBytes,
     });
     this.delivery = new TransferDelivery(this, 'Delivery', {
       gateway: this.gateway,

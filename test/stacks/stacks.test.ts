@@ -328,11 +328,25 @@ describe.each(PROFILES)('transfer gateway (%s profile)', (profile) => {
   });
 
   test('a Step Functions state machine runs a DISTRIBUTED map over the raw prefix, tolerating no failure silently', () => {
-    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0];
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([id]) => id.startsWith('Backfill'))!;
     const definition = JSON.stringify(machine.Properties?.DefinitionString);
     expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
     expect(definition).toContain('ResultWriter');
     expect(definition).toContain('raw/');
+  });
+
+  test('a second state machine splits objects too large for one invocation; the gateway may start that one only', () => {
+    const [splitId, split] = ofType('AWS::StepFunctions::StateMachine').find(([id]) => id.startsWith('GatewaySplit'))!;
+    expect(JSON.stringify(split.Properties?.DefinitionString)).toContain('\\"ItemsPath\\":\\"$.plan.ranges\\"');
+    const [, gateway] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('GatewayFunction'))!;
+    const name = split.Properties?.StateMachineName as string;
+    expect(JSON.stringify((gateway.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.SPLIT_STATE_MACHINE_ARN)).toContain(`:stateMachine:${name}`);
+    const statements = ofType('AWS::IAM::ManagedPolicy').flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action?: string | string[]; Resource?: unknown }[] }).Statement);
+    const starts = statements.filter((st) => JSON.stringify(st.Action ?? '').includes('states:StartExecution'));
+    expect(starts.some((st) => st.Action === 'states:StartExecution' && JSON.stringify(st.Resource).includes(`:stateMachine:${name}`))).toBe(true);
+    // Nothing may start any state machine: every grant names one (the split by name, the backfill's and split's map runs by reference).
+    expect(starts.filter((st) => JSON.stringify(st.Resource) === '"*"')).toEqual([]);
+    expect(starts.every((st) => [name, splitId, 'Backfill'].some((s) => JSON.stringify(st.Resource).includes(s)))).toBe(true);
   });
 
   test('the ledger bucket has Object Lock in COMPLIANCE mode and entries can only be written once', () => {

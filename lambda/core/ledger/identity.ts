@@ -80,12 +80,14 @@ type DeclaredContent = Omit<DeclarationBody, 'kind' | 'declaredAt'>;
 
 /**
  * The fields in which a recorded declaration (a body or an entry) and a new attempt at the same
- * transfer differ, ignoring when it was declared (a retry keeps the first time) and the chain fields. Empty means the retry may continue from the record; a
+ * transfer differ, ignoring when it was declared (a retry keeps the first time), how it was computed (`parts`) and the chain fields. Empty means the retry may continue from the record; a
  * difference (the output's bytes, the counts) means it would release something else than was declared.
  */
 export function declarationDifferences(recorded: DeclaredContent, attempted: DeclaredContent): string[] {
   const fields = new Set([...Object.keys(recorded), ...Object.keys(attempted)]);
-  for (const ignored of ['kind', 'declaredAt', 'seq', 'prevHash', 'hash']) fields.delete(ignored);
+  // `parts` says how the output was computed (split into byte ranges, or whole): the live path and a
+  // split of the same version compute the same bytes, and either may declare first.
+  for (const ignored of ['kind', 'declaredAt', 'seq', 'prevHash', 'hash', 'parts']) fields.delete(ignored);
   const differing: string[] = [];
   for (const field of [...fields].sort()) {
     const a = (recorded as Record<string, unknown>)[field];

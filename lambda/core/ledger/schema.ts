@@ -43,6 +43,14 @@ const declarationFields = {
   /** Values the detectors missed but the last-line pattern sweep redacted: non-zero means a rule gap. */
   safetyNetRedactions: count,
   /**
+   * An object too large for one invocation was desensitized in parts (byte ranges of the raw object,
+   * in order, each record in the part whose range holds its first byte) and assembled into the one
+   * output above: each part's range, records, bytes and SHA-256. Absent for an object done whole,
+   * and in entries written before splitting existed. How the output was computed, not what it is:
+   * the same output declared with and without parts is the same transfer (see identity.ts).
+   */
+  parts: z.array(z.strictObject({ start: count, end: count, records: count, bytes: count, sha256 })).min(2, 'a split lists at least two parts').optional(),
+  /**
    * The transfer's identity (source object version and rule version, see identity.ts): the ledger
    * holds at most one declaration per identity, and a retry finds the declaration by it.
    */
@@ -102,14 +110,39 @@ function receiptErrorMatchesStatus(receipt: { status: ReceiptStatus; error?: str
   }
 }
 
-export const DeclarationBodySchema = z.strictObject(declarationFields);
+/** The parts of a split output cover the raw object from byte 0 in order, and add up to the output. */
+function partsAddUp(declaration: { output: { bytes: number; records: number }; parts?: readonly SplitPartFields[] | undefined }, ctx: z.RefinementCtx): void {
+  const parts = declaration.parts;
+  if (parts === undefined) return;
+  let expectedStart = 0;
+  for (const [i, part] of parts.entries()) {
+    if (part.start !== expectedStart || part.end <= part.start) {
+      ctx.addIssue({ code: 'custom', path: ['parts', i], message: `must be the range starting at byte ${expectedStart} and ending after it (got ${part.start} to ${part.end})` });
+      return;
+    }
+    expectedStart = part.end;
+  }
+  const bytes = parts.reduce((sum, part) => sum + part.bytes, 0);
+  const records = parts.reduce((sum, part) => sum + part.records, 0);
+  if (bytes !== declaration.output.bytes) ctx.addIssue({ code: 'custom', path: ['parts'], message: `the parts hold ${bytes} bytes, the output ${declaration.output.bytes}` });
+  if (records !== declaration.output.records) ctx.addIssue({ code: 'custom', path: ['parts'], message: `the parts hold ${records} records, the output ${declaration.output.records}` });
+}
+
+interface SplitPartFields {
+  readonly start: number;
+  readonly end: number;
+  readonly records: number;
+  readonly bytes: number;
+}
+
+export const DeclarationBodySchema = z.strictObject(declarationFields).superRefine(partsAddUp);
 export const ReceiptBodySchema = z.strictObject(receiptFields).superRefine(receiptErrorMatchesStatus);
 export const NoticeBodySchema = z.strictObject(noticeFields);
 export const SuppressionBodySchema = z.strictObject(suppressionFields);
 export const ErasureBodySchema = z.strictObject(erasureFields);
 export const LedgerBodySchema = z.discriminatedUnion('kind', [DeclarationBodySchema, ReceiptBodySchema, NoticeBodySchema, SuppressionBodySchema, ErasureBodySchema]);
 
-export const DeclarationEntrySchema = z.strictObject({ ...declarationFields, ...chainFields });
+export const DeclarationEntrySchema = z.strictObject({ ...declarationFields, ...chainFields }).superRefine(partsAddUp);
 export const ReceiptEntrySchema = z.strictObject({ ...receiptFields, ...chainFields }).superRefine(receiptErrorMatchesStatus);
 export const NoticeEntrySchema = z.strictObject({ ...noticeFields, ...chainFields });
 export const SuppressionEntrySchema = z.strictObject({ ...suppressionFields, ...chainFields });

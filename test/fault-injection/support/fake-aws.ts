@@ -1,6 +1,6 @@
 /**
  * The AWS a Lambda invocation sees, with faults. Every SDK call of the code under test (`send` on
- * S3, DynamoDB, KMS and Secrets Manager clients, including the ones Powertools creates) goes through
+ * S3, DynamoDB, KMS, Secrets Manager and Step Functions clients, including the ones Powertools creates) goes through
  * `dispatch`, which knows which invocation made it (AsyncLocalStorage) and may inject a fault:
  *   - `error`: the call fails before it takes effect (a 5xx, throttling past the SDK's retries);
  *   - `lost`:  the call takes effect, then its response is lost (a timeout after the write);
@@ -14,8 +14,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { FakeDynamoDB } from './fake-dynamodb';
 import { FakeS3 } from './fake-s3';
+import { FakeStepFunctions } from './fake-sfn';
 
 export type FaultKind = 'error' | 'lost' | 'crash';
 export const FAULT_KINDS: readonly FaultKind[] = ['error', 'lost', 'crash'];
@@ -77,7 +79,7 @@ const invocations = new AsyncLocalStorage<Invocation>();
  * returns; returns the function that restores the real clients.
  */
 export function interceptSdk(active: () => FakeAws): () => void {
-  const spies = [S3Client, DynamoDBClient, KMSClient, SecretsManagerClient].map((client) =>
+  const spies = [S3Client, DynamoDBClient, KMSClient, SecretsManagerClient, SFNClient].map((client) =>
     jest
       .spyOn(client.prototype, 'send')
       .mockImplementation(((command: { constructor: { name: string }; input: Record<string, unknown> }) =>
@@ -91,6 +93,7 @@ export function interceptSdk(active: () => FakeAws): () => void {
 export class FakeAws {
   public readonly s3 = new FakeS3();
   public readonly dynamodb = new FakeDynamoDB();
+  public readonly sfn = new FakeStepFunctions();
   /** Every call made, in order. */
   public readonly calls: string[] = [];
 
@@ -134,6 +137,7 @@ export class FakeAws {
       return { SecretString: JSON.stringify({ userName: 'paydata-delivery', accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }), $metadata: {} };
     }
     if (/^(Put|Get|Update|Delete)Item|TransactWriteItems/.test(command)) return this.dynamodb.execute(command, input);
+    if (command === 'StartExecutionCommand') return this.sfn.execute(command, input);
     return this.s3.execute(command, input);
   }
 }

@@ -9,6 +9,7 @@
  */
 import { NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { s3Body } from '../../support/s3-body';
 
 export interface S3Version {
@@ -48,6 +49,21 @@ function bytesOf(body: unknown): Buffer {
 const sha256Base64 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64');
 
 type Input = Record<string, unknown>;
+
+/** Bytes of a GetObject body per chunk, as an HTTP response stream delivers them. */
+const BODY_CHUNK_BYTES = 64 * 1024;
+
+/** A GetObject body that streams in chunks (a body read whole would hide how far a reader has got). */
+function chunkedBody(bytes: Buffer): ReturnType<typeof s3Body> {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += BODY_CHUNK_BYTES) chunks.push(bytes.subarray(i, i + BODY_CHUNK_BYTES));
+  const whole = s3Body(bytes) as unknown as Record<string, unknown>;
+  return Object.assign(Readable.from(chunks), {
+    transformToString: whole.transformToString,
+    transformToByteArray: whole.transformToByteArray,
+    transformToWebStream: whole.transformToWebStream,
+  }) as unknown as ReturnType<typeof s3Body>;
+}
 
 /** S3's smallest part, the last apart. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -196,13 +212,13 @@ export class FakeS3 {
 
   private getObject(input: Input): unknown {
     const version = this.find(input, () => new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' }));
-    if (input.Range === undefined) return { ...this.described(version, input), Body: s3Body(version.body) };
+    if (input.Range === undefined) return { ...this.described(version, input), Body: chunkedBody(version.body) };
     const { start, end } = this.range(String(input.Range), version.body.length);
     return {
       ...this.described(version, input),
       ContentLength: end - start,
       ContentRange: `bytes ${start}-${end - 1}/${version.body.length}`,
-      Body: s3Body(version.body.subarray(start, end)),
+      Body: chunkedBody(version.body.subarray(start, end)),
       $metadata: { httpStatusCode: 206 },
     };
   }

@@ -27,6 +27,28 @@ const ENV = {
   EXPORTER: '111122223333/cn-north-1',
 };
 
+describe('readGatewayEnvironment: the split', () => {
+  const ARN = 'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:split';
+  test('reads the state machine and the split size together, and the release copy limit', () => {
+    expect(readGatewayEnvironment({ ...ENV, SPLIT_STATE_MACHINE_ARN: ARN, SPLIT_OBJECT_BYTES: '1073741824', RELEASE_COPY_MAX_BYTES: '8388608' })).toMatchObject({
+      split: { stateMachineArn: ARN, objectBytes: 1073741824 },
+      copyObjectMaxBytes: 8388608,
+    });
+    const none = readGatewayEnvironment(ENV);
+    expect(none.split).toBeUndefined();
+    expect(none.copyObjectMaxBytes).toBeUndefined();
+  });
+
+  test.each([
+    [{ SPLIT_STATE_MACHINE_ARN: ARN }, /SPLIT_STATE_MACHINE_ARN and SPLIT_OBJECT_BYTES are set together or not at all/],
+    [{ SPLIT_OBJECT_BYTES: '1073741824' }, /set together or not at all/],
+    [{ SPLIT_STATE_MACHINE_ARN: ARN, SPLIT_OBJECT_BYTES: '1 GiB' }, /SPLIT_OBJECT_BYTES must be a whole number of bytes of at least 2, got "1 GiB"/],
+    [{ RELEASE_COPY_MAX_BYTES: '1024' }, /RELEASE_COPY_MAX_BYTES must be a whole number of bytes of at least 5242880, got "1024"/],
+  ])('refuses %o', (extra, message) => {
+    expect(() => readGatewayEnvironment({ ...ENV, ...extra })).toThrow(message);
+  });
+});
+
 describe('readGatewayEnvironment', () => {
   test('parses the rules even when read after they expired (activity is decided per batch)', () => {
     const env = readGatewayEnvironment(ENV);
