@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm test`: the type check, the lint and the jest suite, run side by side rather than one after
- * the other (they are independent, and tsc and eslint each keep one core busy while jest's global
- * setup and workers wait on the other). Jest prints as it goes; the type check and the lint print
+ * the other (they are independent; tsc and eslint run at a lower priority and take the cycles jest
+ * leaves, in its global setup and between suites). Jest prints as it goes; the type check and the lint print
  * their output once each is done. Exits non-zero when any of the three fails, naming which.
  *
  * Arguments are passed to jest (`npm test -- test/cli` runs that folder, still type-checked and linted).
@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import process from 'node:process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,15 @@ function run(job) {
     const from = Date.now();
     const child = spawn(process.execPath, job.args, { cwd: root, stdio: job.buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     children.push(child);
+    // Jest is the long pole: the type check and the lint take the cycles it leaves (nice 10), so
+    // its workers are never starved (a starved worker misses jest's 500 ms exit deadline).
+    if (job.buffered && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, 10);
+      } catch {
+        // not permitted here: they run at normal priority
+      }
+    }
     let output = '';
     if (job.buffered) {
       child.stdout.on('data', (chunk) => (output += chunk));
