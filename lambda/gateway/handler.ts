@@ -57,6 +57,8 @@ const settings = {
   quarantinePrefix: env.quarantinePrefix,
   exporter: env.exporter,
   ...(env.maxObjectBytes === undefined ? {} : { maxObjectBytes: env.maxObjectBytes }),
+  // Worker threads start on gateway-worker.js, bundled next to this handler (transfer-object.ts finds it by __dirname).
+  ...(env.threads === undefined ? {} : { threads: env.threads }),
 };
 
 const RULES_FINGERPRINT = env.rules.map((r) => `${r.id}@${r.version}`).join(',');

@@ -229,6 +229,7 @@ export class HomeDataStack extends Stack {
       ledgerRetentionDays: config.auditObjectLockDays,
       alarmTopic: this.securityAlarms.topic,
       maxObjectBytes: config.maxRawObjectBytes,
+      memorySize: config.gatewayMemoryMB,
     });
     this.delivery = new TransferDelivery(this, 'Delivery', {
       gateway: this.gateway,
