@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, selectProfile } from '../lib/config';
+import { ConfigError, DEFAULT_GATEWAY_MEMORY_MB, loadConfig, selectProfile } from '../lib/config';
+import { threadsForMemory } from '../lambda/shared/lambda-cpu';
 import { shippedProfiles } from './support/app-fixture';
 
 const base = shippedProfiles().default as Record<string, unknown>;
@@ -65,6 +66,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, auditObjectLockDays: 90 }, 'cdk.json context "residency:profiles.default"')).toThrow(
       /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n {2}- auditObjectLockDays: got 90; must be at least 365 days/,
     );
+  });
+
+  test('the gateway memory defaults to two vCPUs (two threads); a size Lambda does not offer names the file, the key and the value', () => {
+    expect(loadConfig(base).gatewayMemoryMB).toBe(DEFAULT_GATEWAY_MEMORY_MB);
+    expect(threadsForMemory(DEFAULT_GATEWAY_MEMORY_MB)).toBe(2);
+    expect(threadsForMemory(2048)).toBe(1);
+    expect(threadsForMemory(5307)).toBe(3);
+    expect(threadsForMemory(10240)).toBe(5);
+    expect(loadConfig({ ...base, gatewayMemoryMB: 2048 }).gatewayMemoryMB).toBe(2048);
+    expect(() => loadConfig({ ...base, gatewayMemoryMB: 20000 }, 'cdk.json context "residency:profiles.default"')).toThrow(
+      /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n {2}- gatewayMemoryMB: got 20000; must be at most 10240/,
+    );
+    expect(problemsOf({ gatewayMemoryMB: 3538.5 })).toMatch(/gatewayMemoryMB: got 3538\.5; must be a whole number of MB/);
   });
 
   test('collects every problem into one error', () => {
