@@ -116,7 +116,8 @@ class PooledWorker<O, S> {
 
   async terminate(): Promise<void> {
     this.worker.removeAllListeners('exit');
-    this.fail(new Error('the worker pool was closed'));
+    // A later request fails at once; the ones waiting stay unsettled (an interrupted CLI exits with its own code).
+    this.failure ??= new Error('the worker pool was closed');
     await this.worker.terminate();
   }
 }
