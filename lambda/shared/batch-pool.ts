@@ -14,7 +14,7 @@
  * one, so a caller's run fails (never hangs); `close` terminates the workers.
  */
 import { extname } from 'node:path';
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, type ResourceLimits, Worker } from 'node:worker_threads';
 
 export type BatchRequest = { readonly type: 'batch'; readonly bytes: Uint8Array } | { readonly type: 'summary' };
 export type BatchReply<O, S> =
@@ -73,9 +73,10 @@ if (code === undefined) {
 `;
 }
 
-function startWorker(entry: string, workerData: unknown): Worker {
-  if (extname(entry) === '.js') return new Worker(entry, { workerData });
-  return new Worker(typeScriptBootstrap(entry), { eval: true, workerData });
+function startWorker(entry: string, workerData: unknown, resourceLimits: ResourceLimits | undefined): Worker {
+  const options = { workerData, ...(resourceLimits === undefined ? {} : { resourceLimits }) };
+  if (extname(entry) === '.js') return new Worker(entry, options);
+  return new Worker(typeScriptBootstrap(entry), { eval: true, ...options });
 }
 
 type Pending<O, S> = { resolve: (reply: BatchReply<O, S>) => void; reject: (err: Error) => void };
@@ -85,8 +86,8 @@ class PooledWorker<O, S> {
   private readonly pending: Pending<O, S>[] = [];
   private failure: Error | undefined;
 
-  constructor(entry: string, workerData: unknown) {
-    this.worker = startWorker(entry, workerData);
+  constructor(entry: string, workerData: unknown, resourceLimits: ResourceLimits | undefined) {
+    this.worker = startWorker(entry, workerData, resourceLimits);
     this.worker.on('message', (reply: BatchReply<O, S>) => {
       const next = this.pending.shift();
       if (reply.type === 'failed') {
@@ -129,12 +130,17 @@ export interface BatchPoolOptions {
   readonly workerData: unknown;
   /** Worker threads, at least 1. */
   readonly workers: number;
+  /**
+   * Each worker's heap limits. A worker that needs more fails (ERR_WORKER_OUT_OF_MEMORY), and with it the run.
+   * @default Node's own (sized from the machine's memory)
+   */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /** Starts `workers` threads on `entry`; each batch goes to the next worker in turn. */
 export function batchPool<O, S>(options: BatchPoolOptions): BatchPool<O, S> {
   if (!Number.isSafeInteger(options.workers) || options.workers < 1) throw new Error(`a worker pool needs at least 1 worker, got ${options.workers}`);
-  const workers = Array.from({ length: options.workers }, () => new PooledWorker<O, S>(options.entry, options.workerData));
+  const workers = Array.from({ length: options.workers }, () => new PooledWorker<O, S>(options.entry, options.workerData, options.resourceLimits));
   let next = 0;
   return {
     run: async (bytes) => {
