@@ -14,7 +14,8 @@
  * --gateway-bytes object (default 1 GB) of the same records, streamed from a mocked S3 GetObject
  * body through the gateway's real code into multipart uploads that are hashed and discarded. Prints
  * its peak RSS (target: at most 512 MB) and records/s against the CLI's desensitize passes above
- * (target: the CLI at most 2x as fast).
+ * (target: the CLI's default settings at most 2x as fast as the gateway's), with the deployed
+ * function's thread count (threadsForMemory(DEFAULT_GATEWAY_MEMORY_MB)) and with one thread.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_GATEWAY_MEMORY_MB } from '../lib/config';
 import { run as desensitize, TOKEN_KEY_ENV } from '../lib/cli/desensitize';
+import { threadsForMemory } from '../lambda/shared/lambda-cpu';
 import type { CliIo } from '../lib/cli/io';
 import { run as scan } from '../lib/cli/scan';
 import { seededRandom, syntheticRecord } from './synthetic-records';
@@ -171,12 +174,14 @@ async function main(): Promise<void> {
     byDefault: recordCount / byDefault.seconds,
     defaultWorkers,
     cpuPerRecordOneWorker: cliOne.cpuSeconds / recordCount,
+    cpuPerRecordByDefault: byDefault.cpuSeconds / recordCount,
     cpuPerRecordScanAndDesensitize: (scanOne.cpuSeconds + cliOne.cpuSeconds) / recordCount,
   };
   if (!gatewayPass(input, cli)) process.exitCode = 1;
 }
 
 interface GatewayResult {
+  readonly threads: number;
   readonly records: number;
   readonly bytes: number;
   readonly seconds: number;
@@ -186,55 +191,71 @@ interface GatewayResult {
 }
 
 /**
- * The gateway runs its batches on one thread: its Lambda (2,048 MB, lib/constructs/transfer-gateway.ts)
- * has the CPU of 2,048 / 1,769 = 1.16 vCPUs ("At 1,769 MB, a function has the equivalent of one vCPU",
- * https://docs.aws.amazon.com/lambda/latest/dg/resource-model.html), so a second thread there would
- * get about a sixth of a core.
+ * The deployed gateway's thread count: one per whole vCPU its memory buys (`gatewayMemoryMB`, by
+ * default 3,538 MB = 2 vCPUs, https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
  */
-const GATEWAY_THREADS = 1;
+const GATEWAY_THREADS = threadsForMemory(DEFAULT_GATEWAY_MEMORY_MB);
 
-/** The gateway on one large object, in a child process; returns whether both targets are met. */
+/** One gateway run on the large object, in a child process (its peak RSS, worker threads included, is its own). */
+function gatewayRun(input: string, threads: number): GatewayResult {
+  const child = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(__dirname, 'gateway-bench.ts'), '--records-file', input, '--bytes', String(values['gateway-bytes']), '--threads', String(threads)],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error(`gateway bench failed (exit ${child.status}): ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() as string) as GatewayResult;
+}
+
+/** The gateway on one large object with its default threads and with one; returns whether both targets are met by the default. */
 function gatewayPass(
   input: string,
-  cli: { oneWorker: number; byDefault: number; defaultWorkers: number; cpuPerRecordOneWorker: number; cpuPerRecordScanAndDesensitize: number },
+  cli: {
+    oneWorker: number;
+    byDefault: number;
+    defaultWorkers: number;
+    cpuPerRecordOneWorker: number;
+    cpuPerRecordByDefault: number;
+    cpuPerRecordScanAndDesensitize: number;
+  },
 ): boolean {
   const loadBefore = loadavg()[0];
-  const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'gateway-bench.ts'), '--records-file', input, '--bytes', String(values['gateway-bytes'])], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (child.status !== 0) throw new Error(`gateway bench failed (exit ${child.status}): ${child.stderr}`);
-  const result = JSON.parse(child.stdout.trim().split('\n').pop() as string) as GatewayResult;
-  const rate = result.records / result.seconds;
-  const rssWithin = result.peakRssMB <= GATEWAY_RSS_LIMIT_MB;
-  const ratio = cli.byDefault / rate;
-  const ratioOne = cli.oneWorker / rate;
-  console.log(
-    `\ngateway: ${(result.bytes / 1e9).toFixed(2)} GB object (${result.records.toLocaleString('en-US')} records) streamed from a mocked S3 body into ` +
-      `${result.parts} multipart parts, one rule, in ${result.seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} CPU s)`,
-  );
-  console.log(`gateway peak RSS ${result.peakRssMB.toFixed(0)} MB (target: at most ${GATEWAY_RSS_LIMIT_MB} MB): ${rssWithin ? 'within' : 'OVER'}`);
-  console.log(
-    `records/s: gateway ${Math.round(rate).toLocaleString('en-US')}, CLI desensitize 1 worker ${Math.round(cli.oneWorker).toLocaleString('en-US')}, ` +
-      `CLI default settings (${cli.defaultWorkers} workers) ${Math.round(cli.byDefault).toLocaleString('en-US')}`,
-  );
+  const runs = [gatewayRun(input, GATEWAY_THREADS), ...(GATEWAY_THREADS === 1 ? [] : [gatewayRun(input, 1)])];
   const verdict = (r: number): string => (r <= TARGET_RATIO ? 'within' : 'OVER');
-  const cpuRatio = result.cpuSeconds / result.records / cli.cpuPerRecordOneWorker;
-  console.log(`load average ${loadBefore.toFixed(1)} before the gateway pass, ${loadavg()[0].toFixed(1)} after`);
-  console.log(
-    `CLI / gateway, the same number of threads (CLI 1 worker, gateway ${GATEWAY_THREADS} thread): ${ratioOne.toFixed(2)} (target: at most ${TARGET_RATIO.toFixed(2)}): ${verdict(ratioOne)}`,
-  );
-  console.log(`  CPU seconds per record, gateway / CLI 1 worker (barely moved by other processes): ${cpuRatio.toFixed(2)}`);
   const micros = (seconds: number): string => `${(seconds * 1e6).toFixed(1)} µs`;
-  console.log(
-    `  CPU per record: gateway ${micros(result.cpuSeconds / result.records)} (inventory and rule in one pass), CLI desensitize ${micros(cli.cpuPerRecordOneWorker)}, ` +
-      `CLI scan + desensitize (the two commands a declaration's inventory and output need) ${micros(cli.cpuPerRecordScanAndDesensitize)}`,
-  );
-  console.log(
-    `CLI / gateway, the default settings of each (CLI ${cli.defaultWorkers} workers, gateway ${GATEWAY_THREADS} thread): ${ratio.toFixed(2)} ` +
-      `(target: at most ${TARGET_RATIO.toFixed(2)}): ${verdict(ratio)}`,
-  );
-  return rssWithin && ratio <= TARGET_RATIO;
+  let pass = true;
+  for (const result of runs) {
+    const rate = result.records / result.seconds;
+    const rssWithin = result.peakRssMB <= GATEWAY_RSS_LIMIT_MB;
+    const threads = `${result.threads} thread${result.threads === 1 ? '' : 's'}${result.threads === GATEWAY_THREADS ? ', the default' : ''}`;
+    console.log(
+      `\ngateway (${threads}): ${(result.bytes / 1e9).toFixed(2)} GB object (${result.records.toLocaleString('en-US')} records) streamed from a mocked S3 body into ` +
+        `${result.parts} multipart parts, one rule, in ${result.seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} CPU s, all threads)`,
+    );
+    console.log(`  peak RSS of the process, workers included: ${result.peakRssMB.toFixed(0)} MB (target: at most ${GATEWAY_RSS_LIMIT_MB} MB): ${rssWithin ? 'within' : 'OVER'}`);
+    console.log(
+      `  records/s: gateway ${Math.round(rate).toLocaleString('en-US')}, CLI desensitize 1 worker ${Math.round(cli.oneWorker).toLocaleString('en-US')}, ` +
+        `CLI default settings (${cli.defaultWorkers} workers) ${Math.round(cli.byDefault).toLocaleString('en-US')}`,
+    );
+    console.log(`  CLI 1 worker / gateway: ${(cli.oneWorker / rate).toFixed(2)}; CLI default / gateway: ${(cli.byDefault / rate).toFixed(2)}`);
+    console.log(
+      `  CPU per record: gateway ${micros(result.cpuSeconds / result.records)} (inventory and rule in one pass), CLI desensitize ${micros(cli.cpuPerRecordOneWorker)} ` +
+        `(gateway / CLI ${(result.cpuSeconds / result.records / cli.cpuPerRecordOneWorker).toFixed(2)}, barely moved by other processes), ` +
+        `CLI scan + desensitize (the two commands a declaration's inventory and output need) ${micros(cli.cpuPerRecordScanAndDesensitize)}`,
+    );
+    if (result.threads === GATEWAY_THREADS) {
+      const ratio = cli.byDefault / rate;
+      console.log(
+        `CLI / gateway, the default settings of each (CLI ${cli.defaultWorkers} workers, gateway ${GATEWAY_THREADS} threads): ${ratio.toFixed(2)} ` +
+          `(target: at most ${TARGET_RATIO.toFixed(2)}): ${verdict(ratio)}; peak RSS ${rssWithin ? 'within' : 'OVER'}`,
+      );
+      // What the wall-clock ratio would be if both got the cores they ask for: other jobs barely move CPU time.
+      console.log(`  CPU per record, gateway (${GATEWAY_THREADS} threads) / CLI default settings: ${(result.cpuSeconds / result.records / cli.cpuPerRecordByDefault).toFixed(2)}`);
+      pass = rssWithin && ratio <= TARGET_RATIO;
+    }
+  }
+  console.log(`load average ${loadBefore.toFixed(1)} before the gateway passes, ${loadavg()[0].toFixed(1)} after`);
+  return pass;
 }
 
 main().catch((err: unknown) => {

@@ -1,13 +1,15 @@
 /**
  * The gateway on one large raw object, in its own process (so its peak RSS is its own):
- * `tsx bench/gateway-bench.ts --records-file FILE --bytes N`.
+ * `tsx bench/gateway-bench.ts --records-file FILE --bytes N [--threads N]`.
  *
  * The object is the records of FILE (the bench's generated records, the ones the CLI passes are
  * timed on) repeated until N bytes, served as GetObject's body by a generator Readable in 64 KiB
  * chunks: never a buffer of the object. The gateway's real code runs on it: `transferObject` over the
  * real S3 ports (`s3TransferPorts`: the streamed read, the multipart uploads), with an S3 client whose
  * UploadPart hashes each part and discards it. Declaring and counting are in-memory fakes (they are
- * one call per object). Prints one JSON line: records, bytes, seconds, peak RSS.
+ * one call per object). --threads is the gateway's thread count (default: the deployed function's,
+ * `threadsForMemory(DEFAULT_GATEWAY_MEMORY_MB)`). Prints one JSON line: records, bytes, seconds,
+ * CPU seconds and peak RSS, both of the whole process (worker threads included).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,21 +17,25 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_GATEWAY_MEMORY_MB } from '../lib/config';
 import { compileTransferRule } from '../lambda/core/desensitize';
 import { tokenKeyFromBytes } from '../lambda/core/tokens';
 import { loadTransferRule } from '../lambda/core/transfer-rule';
 import type { HeadcountStore } from '../lambda/gateway/headcount-store';
 import { s3TransferPorts } from '../lambda/gateway/s3-ports';
 import { transferObject, type TransferPorts } from '../lambda/gateway/transfer-object';
+import { threadsForMemory } from '../lambda/shared/lambda-cpu';
 import type { LedgerStore } from '../lambda/shared/ledger-store';
 
 const RULE = join(__dirname, '..', 'rules', 'cn-home', 'sg-settlement.json');
 const CHUNK = 64 * 1024;
 
-const { values } = parseArgs({ args: process.argv.slice(2), options: { 'records-file': { type: 'string' }, bytes: { type: 'string', default: String(1e9) } } });
+const { values } = parseArgs({ args: process.argv.slice(2), options: { 'records-file': { type: 'string' }, bytes: { type: 'string', default: String(1e9) }, threads: { type: 'string' } },
+});
 const recordsFile = values['records-file'];
 if (recordsFile === undefined) throw new Error('--records-file is required');
 const objectBytes = Number(values.bytes);
+const threads = values.threads === undefined ? threadsForMemory(DEFAULT_GATEWAY_MEMORY_MB) : Number(values.threads);
 
 /** Lines in a buffer (counted once, before the clock starts: the gateway's time is its own). */
 function linesIn(records: Buffer): number {
@@ -104,7 +110,7 @@ async function main(): Promise<void> {
   };
   const rule = loadTransferRule(JSON.parse(readFileSync(RULE, 'utf8')), RULE, now);
   const plan = compileTransferRule(rule, tokenKeyFromBytes(randomBytes(32)));
-  const settings = { outboundBucket: 'outbound', outboundPrefix: 'outbound/', stagingPrefix: 'staging/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: 'bench' };
+  const settings = { outboundBucket: 'outbound', outboundPrefix: 'outbound/', stagingPrefix: 'staging/', rawPrefix: 'raw/', quarantinePrefix: 'quarantine/', exporter: 'bench', threads };
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const outcomes = await transferObject({ bucket: 'raw', key: 'raw/bench/records.jsonl', versionId: 'v1' }, [plan], settings, ports, now);
@@ -113,6 +119,7 @@ async function main(): Promise<void> {
   const outcome = outcomes[0] as { status: string; read?: number };
   if (outcome.status !== 'transferred' || outcome.read !== served.records) throw new Error(`gateway bench: unexpected outcome ${JSON.stringify(outcome)} for ${served.records} records`);
   const result = {
+    threads,
     records: served.records,
     bytes: served.bytes,
     seconds,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { didYouMean } from './suggest';
 import { KNOWN_REGIONS, isKnownRegion, partitionOf, type Partition } from '../lambda/core/regions';
 import { MAX_SPLIT_PARTS } from '../lambda/core/split-plan';
+import { LAMBDA_MB_PER_VCPU } from '../lambda/shared/lambda-cpu';
 import { DEFAULT_RUNTIME_CHECKS, runtimeChecksSchema } from './runtime-checks/settings';
 import { DATA_CLASSES, type DataClass } from './vocabulary/data-classes';
 
@@ -33,6 +34,13 @@ export const IMPACT_ASSESSMENT_MAX_AGE_CEILING_DAYS = 1095;
 export const MIN_SPLIT_OBJECT_BYTES = 16 * 1024 * 1024;
 /** Largest split size: more than a 10-minute invocation desensitizes under every rule. */
 export const MAX_SPLIT_OBJECT_BYTES = 5 * 1024 ** 3;
+
+/**
+ * The transfer gateway's default memory: two vCPUs' worth (2 x 1,769 MB, LAMBDA_MB_PER_VCPU), so its
+ * two threads each get a whole vCPU. About the GB-seconds of one thread at 2,048 MB: a little under
+ * twice the memory for about half the time (docs/data-plane.md).
+ */
+export const DEFAULT_GATEWAY_MEMORY_MB = 2 * LAMBDA_MB_PER_VCPU;
 
 const region = z.string().refine(isKnownRegion, {
   message: `must be a known AWS region (${KNOWN_REGIONS.join(', ')})`,
@@ -160,6 +168,18 @@ export const ResidencyConfigSchema = z
       .min(MIN_SPLIT_OBJECT_BYTES, { message: `must be at least ${MIN_SPLIT_OBJECT_BYTES} (16 MiB): smaller parts only multiply invocations` })
       .max(MAX_SPLIT_OBJECT_BYTES, { message: `must be at most ${MAX_SPLIT_OBJECT_BYTES} (5 GiB): a part must finish in one invocation` })
       .default(1024 ** 3),
+    /**
+     * Memory of the transfer gateway's function, in MB. Lambda gives CPU in proportion to memory (one
+     * vCPU at 1,769 MB), and the gateway runs one desensitizing thread per whole vCPU
+     * (lambda/shared/lambda-cpu.ts): 3,538 MB is the smallest size with two (docs/data-plane.md).
+     * @default 3538 (DEFAULT_GATEWAY_MEMORY_MB: two threads)
+     */
+    gatewayMemoryMB: z
+      .number()
+      .int({ message: 'must be a whole number of MB' })
+      .min(1024, { message: 'must be at least 1024 (the gateway streams 1 MiB batches through one or more threads and multipart uploads)' })
+      .max(10240, { message: 'must be at most 10240 (the largest Lambda memory size)' })
+      .default(DEFAULT_GATEWAY_MEMORY_MB),
     /** Proof after deploy: AWS Config twins of the CrossBorder rules and the leak canary (lib/runtime-checks/settings.ts). */
     runtimeChecks: runtimeChecksSchema.default(DEFAULT_RUNTIME_CHECKS),
   })

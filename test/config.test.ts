@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, selectProfile } from '../lib/config';
+import { ConfigError, DEFAULT_GATEWAY_MEMORY_MB, loadConfig, selectProfile } from '../lib/config';
+import { threadsForMemory } from '../lambda/shared/lambda-cpu';
 import { shippedProfiles } from './support/app-fixture';
 
 const base = shippedProfiles().default as Record<string, unknown>;
@@ -80,6 +81,19 @@ describe('loadConfig', () => {
       /splitObjectBytes: got 1073741824; cuts an object of maxRawObjectBytes 5497558138880 into 5120 parts; at most 1000 fit a declaration: raise splitObjectBytes to at least 5497558139/,
     );
     expect(loadConfig({ ...base, maxRawObjectBytes: 4 * 1024 ** 4, splitObjectBytes: 5 * 1024 ** 3 }).splitObjectBytes).toBe(5 * 1024 ** 3);
+  });
+
+  test('the gateway memory defaults to two vCPUs (two threads); a size Lambda does not offer names the file, the key and the value', () => {
+    expect(loadConfig(base).gatewayMemoryMB).toBe(DEFAULT_GATEWAY_MEMORY_MB);
+    expect(threadsForMemory(DEFAULT_GATEWAY_MEMORY_MB)).toBe(2);
+    expect(threadsForMemory(2048)).toBe(1);
+    expect(threadsForMemory(5307)).toBe(3);
+    expect(threadsForMemory(10240)).toBe(5);
+    expect(loadConfig({ ...base, gatewayMemoryMB: 2048 }).gatewayMemoryMB).toBe(2048);
+    expect(() => loadConfig({ ...base, gatewayMemoryMB: 20000 }, 'cdk.json context "residency:profiles.default"')).toThrow(
+      /^Invalid configuration in cdk\.json context "residency:profiles\.default":\n {2}- gatewayMemoryMB: got 20000; must be at most 10240/,
+    );
+    expect(problemsOf({ gatewayMemoryMB: 3538.5 })).toMatch(/gatewayMemoryMB: got 3538\.5; must be a whole number of MB/);
   });
 
   test('collects every problem into one error', () => {

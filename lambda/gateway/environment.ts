@@ -18,6 +18,8 @@ export interface GatewayEnvironment {
   readonly exporter: string;
   /** Largest raw object transferred (MAX_OBJECT_BYTES); a larger one is quarantined by reference. Absent: no ceiling. */
   readonly maxObjectBytes?: number;
+  /** Threads that desensitize an object's batches (GATEWAY_THREADS, set from the function's memory). Absent: the transfer's default. */
+  readonly threads?: number;
   /** Where the suppression list is read from; absent only in deployments without subject rights. */
   readonly suppressionList?: { readonly bucket: string; readonly key: string };
   /**
@@ -89,11 +91,17 @@ export function readGatewayEnvironment(env: NodeJS.ProcessEnv): GatewayEnvironme
     throw new Error('gateway environment: SPLIT_STATE_MACHINE_ARN and SPLIT_OBJECT_BYTES are set together or not at all');
   }
   const copyObjectMaxBytes = bytesSetting(env, 'RELEASE_COPY_MAX_BYTES', MIN_COPY_BYTES);
+  let threads: number | undefined;
+  if (env.GATEWAY_THREADS !== undefined && env.GATEWAY_THREADS !== '') {
+    threads = Number(env.GATEWAY_THREADS);
+    if (!Number.isSafeInteger(threads) || threads < 1) throw new Error(`gateway environment: GATEWAY_THREADS must be a whole number of at least 1, got "${env.GATEWAY_THREADS}"`);
+  }
   return {
     rules,
     ...(splitArn && splitBytes !== undefined ? { split: { stateMachineArn: splitArn, objectBytes: splitBytes } } : {}),
     ...(copyObjectMaxBytes === undefined ? {} : { copyObjectMaxBytes }),
     ...(maxObjectBytes === undefined ? {} : { maxObjectBytes }),
+    ...(threads === undefined ? {} : { threads }),
     rawPrefix: env.RAW_PREFIX as string,
     outboundBucket: env.OUTBOUND_BUCKET as string,
     outboundPrefix: env.OUTBOUND_PREFIX as string,

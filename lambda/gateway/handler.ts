@@ -70,6 +70,8 @@ const settings = {
   exporter: env.exporter,
   ...(env.maxObjectBytes === undefined ? {} : { maxObjectBytes: env.maxObjectBytes }),
   ...(env.split === undefined ? {} : { split: { objectBytes: env.split.objectBytes, rules: RULES_FINGERPRINT } }),
+  // Worker threads start on gateway-worker.js, bundled next to this handler (transfer-object.ts finds it by __dirname).
+  ...(env.threads === undefined ? {} : { threads: env.threads }),
 };
 
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 7 * 24 * 3600 });

@@ -177,7 +177,13 @@ export async function transferPart(job: SplitPartJob, plans: readonly Desensitiz
   let lines: number;
   try {
     const records = recordsOfRange(first ? plainText(object.chunks) : object.chunks, range);
-    ({ lines } = await streamRules(recordBatches(records, 'jsonl', { startOfInput: first }), rules, { ...(suppressionTokens ? { suppressionTokens } : {}), inventory }));
+    const batchOptions = { startOfInput: first, ...(settings.batchBytes === undefined ? {} : { batchBytes: settings.batchBytes }) };
+    ({ lines } = await streamRules(recordBatches(records, 'jsonl', batchOptions), rules, {
+      ...(suppressionTokens ? { suppressionTokens } : {}),
+      ...(settings.threads === undefined ? {} : { threads: settings.threads }),
+      ...(settings.workerEntry === undefined ? {} : { workerEntry: settings.workerEntry }),
+      inventory,
+    }));
     for (const rule of rules) await rule.finish();
   } catch (err) {
     await Promise.all(rules.map((rule) => rule.abort()));

@@ -13,6 +13,7 @@ import { Inventory, type InventorySnapshot } from '../../lambda/core/scan';
 import { subjectMatcher, suppressBatchBytes } from '../../lambda/core/suppression';
 import { tokenKeyFromBytes } from '../../lambda/core/tokens';
 import type { TransferRule } from '../../lambda/core/transfer-rule';
+import type { BatchRunner as SharedBatchRunner } from '../../lambda/shared/batch-pool';
 
 export type BatchTask =
   | { readonly kind: 'scan'; readonly format: RecordFormat; readonly header?: readonly string[]; readonly delimiter?: CsvDelimiter }
@@ -40,11 +41,8 @@ export type BatchOutcome =
       readonly output: Uint8Array;
     };
 
-export interface BatchRunner {
-  run(bytes: Uint8Array): BatchOutcome;
-  /** The inventory gathered so far by a scan runner (undefined for desensitize). */
-  inventory(): InventorySnapshot | undefined;
-}
+/** Its summary is the inventory gathered so far by a scan runner (undefined for desensitize). */
+export type BatchRunner = SharedBatchRunner<BatchOutcome, InventorySnapshot>;
 
 /** The CSV layout, or undefined for JSON Lines. An empty CSV file has no header, and no batch ever comes. */
 function layoutOf(task: BatchTask): CsvLayout | undefined {
@@ -67,7 +65,7 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
         checkLayout(task, layout);
         return { kind: 'scan', lines: layout ? scanCsv(bytes, layout, inventory, MID_FILE) : scanJsonl(bytes, inventory, MID_FILE) };
       },
-      inventory: () => inventory.snapshot(),
+      summary: () => inventory.snapshot(),
     };
   }
   const plan = compileTransferRule(task.rule, tokenKeyFromBytes(task.tokenKey));
@@ -85,6 +83,6 @@ export function createBatchRunner(task: BatchTask): BatchRunner {
       // TextEncoder gives each result its own ArrayBuffer (never Buffer's shared pool), so it can be transferred.
       return { kind: 'desensitize', batch, output: encoder.encode(output), suppressed };
     },
-    inventory: () => undefined,
+    summary: () => undefined,
   };
 }

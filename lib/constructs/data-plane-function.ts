@@ -15,6 +15,12 @@ import { ShortRetentionLogGroup } from './short-retention-log-group';
 export interface DataPlaneFunctionProps {
   /** TypeScript entry file (bundled locally by esbuild; no Docker). */
   readonly entry: string;
+  /**
+   * More entry files bundled into the same asset, by output name (e.g. a worker thread's entry,
+   * `{ 'gateway-worker': '.../gateway-worker.ts' }` → `gateway-worker.js` next to `index.js`).
+   * @default none
+   */
+  readonly extraEntries?: Readonly<Record<string, string>>;
   /** What the function does, for reviewers of the template. */
   readonly description: string;
   /** Encrypts the function's environment variables and its dead-letter queue. */
@@ -147,7 +153,7 @@ export class DataPlaneFunction extends Construct {
     const traced = platform.xrayOffered && (!props.vpc || props.xrayEndpoint !== undefined);
     this.traced = traced;
     this.function = new lambda.Function(this, 'Function', {
-      code: esbuildCode(props.entry, { target: platform.bundlingTarget, runtime: platform.runtime }),
+      code: esbuildCode(props.entry, { target: platform.bundlingTarget, runtime: platform.runtime, ...(props.extraEntries === undefined ? {} : { extraEntries: props.extraEntries }) }),
       handler: 'index.handler',
       description: props.description,
       runtime: platform.runtime,

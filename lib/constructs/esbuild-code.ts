@@ -16,6 +16,13 @@ export interface EsbuildCodeOptions {
    * @default ['@aws-sdk/*'] - the SDK v3 the Node.js runtimes ship
    */
   readonly externalModules?: string[];
+  /**
+   * More entries bundled into the same asset, by output name without `.js` (e.g. a worker thread's
+   * entry `{ 'gateway-worker': '.../gateway-worker.ts' }` → `gateway-worker.js` next to `index.js`,
+   * found at runtime through `__dirname`). Each is bundled whole, on its own.
+   * @default none - the asset holds `index.js` only
+   */
+  readonly extraEntries?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,13 +34,13 @@ export interface EsbuildCodeOptions {
 class InProcessEsbuild implements ILocalBundling {
   constructor(
     private readonly entry: string,
-    private readonly options: Required<Pick<EsbuildCodeOptions, 'target' | 'externalModules'>>,
+    private readonly options: Required<Pick<EsbuildCodeOptions, 'target' | 'externalModules' | 'extraEntries'>>,
   ) {}
 
   public tryBundle(outputDir: string): boolean {
     const result = buildSync({
-      entryPoints: [this.entry],
-      outfile: path.join(outputDir, 'index.js'),
+      entryPoints: { index: this.entry, ...this.options.extraEntries },
+      outdir: outputDir,
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -45,7 +52,7 @@ class InProcessEsbuild implements ILocalBundling {
       logLevel: 'silent',
     });
     const warnings = result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`);
-    if (warnings.length > 0) throw new Error(`bundling ${this.entry} gave warnings (fix them, a bundle must be clean):\n${warnings.join('\n')}`);
+    if (warnings.length > 0) throw new Error(`bundling ${[this.entry, ...Object.values(this.options.extraEntries)].join(', ')} gave warnings (fix them, a bundle must be clean):\n${warnings.join('\n')}`);
     return true;
   }
 }
@@ -82,10 +89,15 @@ function bundleInputsDigest(): string {
  * When the stack is not bundled (`aws:cdk:bundling-stacks`), CDK stages the entry's folder unbundled.
  */
 export function esbuildCode(entry: string, options: EsbuildCodeOptions): lambda.Code {
+  const extraEntries = options.extraEntries ?? {};
+  for (const name of Object.keys(extraEntries)) {
+    if (name === 'index' || !/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`esbuildCode: extra entry name "${name}" must be letters, digits, _ or - and not "index" (the handler's)`);
+  }
   const settings = { target: options.target, externalModules: options.externalModules ?? ['@aws-sdk/*'] };
-  const bundler = new InProcessEsbuild(entry, settings);
+  const bundler = new InProcessEsbuild(entry, { ...settings, extraEntries });
+  const extras = Object.fromEntries(Object.entries(extraEntries).map(([name, file]) => [name, path.relative(PROJECT_ROOT, file)]));
   const assetHash = createHash('sha256')
-    .update(JSON.stringify({ entry: path.relative(PROJECT_ROOT, entry), esbuild: esbuildVersion, settings, inputs: bundleInputsDigest() }))
+    .update(JSON.stringify({ entry: path.relative(PROJECT_ROOT, entry), ...(Object.keys(extras).length === 0 ? {} : { extras }), esbuild: esbuildVersion, settings, inputs: bundleInputsDigest() }))
     .digest('hex');
   return lambda.Code.fromAsset(path.dirname(entry), {
     assetHashType: AssetHashType.CUSTOM,

@@ -20,7 +20,9 @@ import type { KeyHierarchy } from './key-hierarchy';
 import type { PrivateNetwork } from './private-network';
 import { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX } from './transfer-prefixes';
 import { DESENSITIZED_CLASS } from '../vocabulary/data-classes';
+import { DEFAULT_GATEWAY_MEMORY_MB } from '../config';
 import { OBJECTS_QUARANTINED_METRIC } from '../../lambda/shared/gateway-metrics';
+import { threadsForMemory } from '../../lambda/shared/lambda-cpu';
 
 export { OUTBOUND_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, STAGING_PREFIX };
 
@@ -64,6 +66,12 @@ export interface TransferGatewayProps {
    * @default 1073741824 (1 GiB)
    */
   readonly splitObjectBytes?: number;
+  /**
+   * Memory of the gateway function in MB (config `gatewayMemoryMB`); it decides the function's CPU
+   * and so its thread count (`threadsForMemory`, docs/data-plane.md).
+   * @default DEFAULT_GATEWAY_MEMORY_MB (3,538: two vCPUs, two threads)
+   */
+  readonly memorySize?: number;
   /**
    * Largest size of the rules as configuration; Lambda caps all environment variables at 4 KiB.
    * @default 3072
@@ -155,8 +163,11 @@ export class TransferGateway extends Construct {
       residency: props.residency,
     });
 
+    const memorySize = props.memorySize ?? DEFAULT_GATEWAY_MEMORY_MB;
     this.gateway = new DataPlaneFunction(this, 'Gateway', {
       entry: join(__dirname, '..', '..', 'lambda', 'gateway', 'handler.ts'),
+      // The worker threads' entry, next to the handler (transfer-object.ts starts it from __dirname).
+      extraEntries: { 'gateway-worker': join(__dirname, '..', '..', 'lambda', 'gateway', 'gateway-worker.ts') },
       description: 'Desensitizes raw payment records under approved transfer rules and declares each batch',
       environmentKey: this.outboundKey,
       logsKey: props.keys.logsKey,
@@ -164,7 +175,7 @@ export class TransferGateway extends Construct {
       residency: props.residency,
       vpc: props.network.vpc,
       xrayEndpoint: props.network.xrayEndpoint,
-      memorySize: 2048,
+      memorySize,
       timeout: Duration.minutes(10),
       environment: {
         TRANSFER_RULES: rulesJson,
@@ -181,6 +192,8 @@ export class TransferGateway extends Construct {
         EXPORTER: `${stack.account}/${props.residency}`,
         POWERTOOLS_METRICS_NAMESPACE: HEADCOUNT_NAMESPACE,
         ...(props.maxObjectBytes === undefined ? {} : { MAX_OBJECT_BYTES: String(props.maxObjectBytes) }),
+        // One desensitizing thread per whole vCPU the memory buys (the host's core count says nothing of that share).
+        GATEWAY_THREADS: String(threadsForMemory(memorySize)),
       },
     });
     props.network.allowKmsFrom(this.gateway.function);

@@ -230,6 +230,7 @@ export class HomeDataStack extends Stack {
       alarmTopic: this.securityAlarms.topic,
       maxObjectBytes: config.maxRawObjectBytes,
       splitObjectBytes: config.splitObjectBytes,
+      memorySize: config.gatewayMemoryMB,
     });
     this.delivery = new TransferDelivery(this, 'Delivery', {
       gateway: this.gateway,

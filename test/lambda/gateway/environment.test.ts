@@ -59,6 +59,11 @@ describe('readGatewayEnvironment', () => {
     expect(ruleIsActive(env.rules[0], new Date('2025-12-31T23:59:59Z'))).toBe(false);
   });
 
+  test('reads the thread count the construct sets from the memory size; absent, the transfer decides', () => {
+    expect(readGatewayEnvironment({ ...ENV, GATEWAY_THREADS: '2' }).threads).toBe(2);
+    expect(readGatewayEnvironment(ENV).threads).toBeUndefined();
+  });
+
   test.each([
     [{ LEDGER_BUCKET: '' }, /missing LEDGER_BUCKET/],
     [{ STAGING_PREFIX: undefined }, /missing STAGING_PREFIX/],
@@ -66,6 +71,8 @@ describe('readGatewayEnvironment', () => {
     [{ TRANSFER_RULES: '{' }, /TRANSFER_RULES is not JSON/],
     [{ TRANSFER_RULES: '[]' }, /non-empty array/],
     [{ TRANSFER_RULES: JSON.stringify([{ ...RULE, fields: { a: 'shred' } }]) }, /TRANSFER_RULES\[0\]/],
+    [{ GATEWAY_THREADS: '0' }, /GATEWAY_THREADS must be a whole number of at least 1, got "0"/],
+    [{ GATEWAY_THREADS: '1.5' }, /GATEWAY_THREADS must be a whole number of at least 1, got "1.5"/],
   ])('fails closed on %j', (override, message) => {
     expect(() => readGatewayEnvironment({ ...ENV, ...override })).toThrow(message);
   });

@@ -1,0 +1,3 @@
+import { serveFailing } from './failing-workers';
+
+serveFailing('throw');
