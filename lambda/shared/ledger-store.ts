@@ -40,12 +40,11 @@ import {
   claimIdentityOf,
   hashOf,
   headOf,
-  LedgerEntryError,
   linkProblem,
   nextEntry,
   objectKeyFor,
   parseEntry,
-  validateBody,
+  validateAppendable,
   type DeclarationBody,
   type DeclarationEntry,
   type LedgerBody,
@@ -152,11 +151,7 @@ export class LedgerStore {
   appendOnce(body: LedgerBody): Promise<Appended>;
   async appendOnce(body: LedgerBody): Promise<Appended> {
     // Refuse a bad body before any I/O: an Object Lock ledger cannot take an entry back.
-    const validated = validateBody(body);
-    if (validated.kind === 'receipt' && validated.status === 'retrying' && validated.notification === undefined) {
-      // Interim states are claimed per notification: without one, a retry could not find its receipt.
-      throw new LedgerEntryError('ledger entry refused: notification: a retrying receipt must name what reported it, so a retry can find it');
-    }
+    const validated = validateAppendable(body);
     const identity = claimIdentityOf(validated);
     const { claim, claimedNow } = await this.claim(identity, validated);
     return { entry: await this.complete(claim), claimedNow };

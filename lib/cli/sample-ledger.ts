@@ -23,7 +23,7 @@ import {
   fileNameFor,
   headOf,
   nextEntry,
-  validateBody,
+  validateAppendable,
   type DeclarationBody,
   type DeclarationEntry,
   type LedgerBody,
@@ -81,7 +81,7 @@ class MemoryLedger implements ReceiptLedger {
   appendOnce(body: NoticeBody): Promise<Appended<NoticeEntry>>;
   appendOnce(body: LedgerBody): Promise<Appended>;
   async appendOnce(body: LedgerBody): Promise<Appended> {
-    const validated = validateBody(body);
+    const validated = validateAppendable(body);
     const identity = claimIdentityOf(validated);
     const claimed = this.claims.get(identity);
     if (claimed !== undefined) return { entry: claimed, claimedNow: false };

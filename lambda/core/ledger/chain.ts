@@ -65,6 +65,19 @@ export function validateBody(body: LedgerBody): LedgerBody {
   return parsed.data;
 }
 
+/**
+ * The body, checked as an append takes it: its schema (`validateBody`), and a retrying receipt must
+ * name what reported it (interim states are claimed per notification: without one, a retry could not
+ * find its receipt). Every ledger that appends (the S3 store, the sample ledger) checks with this.
+ */
+export function validateAppendable(body: LedgerBody): LedgerBody {
+  const validated = validateBody(body);
+  if (validated.kind === 'receipt' && validated.status === 'retrying' && validated.notification === undefined) {
+    throw new LedgerEntryError('ledger entry refused: notification: a retrying receipt must name what reported it, so a retry can find it');
+  }
+  return validated;
+}
+
 /** The head an entry makes when it is the latest: what the next entry links to. */
 export function headOf(entry: LedgerEntry): LedgerHead {
   return { seq: entry.seq, hash: entry.hash };

@@ -12,6 +12,7 @@ export {
   nextEntry,
   objectKeyFor,
   parseEntry,
+  validateAppendable,
   validateBody,
 } from './chain';
 export {
