@@ -24,13 +24,13 @@ import {
   type ProfileScope,
 } from '../../lambda/core/incidents';
 import { canonicalJson } from '../../lambda/core/ledger/canonical';
-import { isKnownRegion, KNOWN_REGIONS, partitionOf } from '../../lambda/core/regions';
+import { partitionOf } from '../../lambda/core/regions';
 import type { IncidentStore } from '../../lambda/incidents/incident-store';
 import { respond, type RespondContext } from '../../lambda/incidents/respond';
-import { CliError, type CliIo } from './io';
-import { parseFlags, requireFlag, USAGE_ERROR } from './options';
+import type { CliIo } from './io';
+import { parseFlags, requireFlag } from './options';
 import { wholeNumber } from './sample';
-import { readRule, refuseUnlessEmpty } from './sample-inputs';
+import { homeRegionFlag, readRule, refuseUnlessEmpty } from './sample-inputs';
 
 const USAGE = `usage: residency sample incidents --rule RULE.json --dir DIR [options]
 
@@ -150,8 +150,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const rulePath = requireFlag(flags.rule, 'rule');
   const dir = requireFlag(flags.dir, 'dir');
   const seed = wholeNumber(flags.seed, 'seed', 0, 2 ** 32 - 1, 1);
-  const homeRegion = flags['home-region'] ?? 'cn-north-1';
-  if (!isKnownRegion(homeRegion)) throw new CliError(`--home-region must be a known AWS region (${KNOWN_REGIONS.join(', ')}), got "${homeRegion}"`, USAGE_ERROR);
+  const homeRegion = homeRegionFlag(flags['home-region']);
   const rule = await readRule(rulePath, new Date(FINDING_AT));
   await refuseUnlessEmpty(dir, 'dir');
 

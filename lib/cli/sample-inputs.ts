@@ -1,8 +1,16 @@
 /** What the sample commands read and check before they write: the rule, and folders that must be empty. */
 import { readdir, readFile } from 'node:fs/promises';
 import { parseTransferRule, TransferRuleError, type TransferRule } from '../../lambda/core';
+import { isKnownRegion, KNOWN_REGIONS } from '../../lambda/core/regions';
 import { CliError } from './io';
-import { fileErrorReason } from './options';
+import { fileErrorReason, USAGE_ERROR } from './options';
+
+/** The sample's home region (`--home-region`, default cn-north-1); an unknown region is a usage error. */
+export function homeRegionFlag(value: string | undefined): string {
+  const homeRegion = value ?? 'cn-north-1';
+  if (!isKnownRegion(homeRegion)) throw new CliError(`--home-region must be a known AWS region (${KNOWN_REGIONS.join(', ')}), got "${homeRegion}"`, USAGE_ERROR);
+  return homeRegion;
+}
 
 /** Refuses a folder that holds anything: a sample is never written next to a real copy. */
 export async function refuseUnlessEmpty(dir: string, flag: string): Promise<void> {

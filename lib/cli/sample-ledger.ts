@@ -16,7 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { seededRandom } from '../../bench/synthetic-records';
 import { compileTransferRule, tokenKeyFromBytes, type TransferRule } from '../../lambda/core';
-import { isKnownRegion, KNOWN_REGIONS, partitionOf } from '../../lambda/core/regions';
+import { partitionOf } from '../../lambda/core/regions';
 import {
   canonicalJson,
   claimIdentityOf,
@@ -42,7 +42,7 @@ import type { OutputSink, WrittenObject } from '../../lambda/shared/multipart-ou
 import { CliError, type CliIo } from './io';
 import { parseFlags, requireFlag, USAGE_ERROR } from './options';
 import { sampleRecord, wholeNumber } from './sample';
-import { readRule, refuseUnlessEmpty } from './sample-inputs';
+import { homeRegionFlag, readRule, refuseUnlessEmpty } from './sample-inputs';
 
 const USAGE = `usage: residency sample ledger --rule RULE.json --dir DIR --outputs DIR [options]
 
@@ -222,8 +222,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const batches = wholeNumber(flags.batches, 'batches', 1, 1000, 3);
   const records = wholeNumber(flags.records, 'records', 1, 100_000, 200);
   const seed = wholeNumber(flags.seed, 'seed', 0, 2 ** 32 - 1, 1);
-  const homeRegion = flags['home-region'] ?? 'cn-north-1';
-  if (!isKnownRegion(homeRegion)) throw new CliError(`--home-region must be a known AWS region (${KNOWN_REGIONS.join(', ')}), got "${homeRegion}"`, USAGE_ERROR);
+  const homeRegion = homeRegionFlag(flags['home-region']);
 
   const sampleDay = new Date(`${SAMPLE_DAY}T08:00:00.000Z`);
   const rule = await readRule(rulePath, sampleDay);
