@@ -3,11 +3,11 @@
  * `respond` (a GuardDuty finding, then the periodic check), which `residency incident` reads; seeded.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { run as incident } from '../../lib/cli/incident';
 import { CliError } from '../../lib/cli/io';
 import { run as sample } from '../../lib/cli/sample';
-import { captureIo, TempDir } from './support';
+import { captureIo, TempDir, tree } from './support';
 
 const RULE = join(__dirname, '..', '..', 'rules', 'cn-home', 'sg-settlement.json');
 
@@ -17,18 +17,6 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-function tree(folder: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (at: string): void => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files[relative(folder, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(folder);
-  return files;
-}
 
 async function sampleInto(name: string, ...extra: string[]): Promise<string> {
   const out = join(dir.path, name);

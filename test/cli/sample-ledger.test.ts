@@ -3,11 +3,11 @@
  * transfer and the delivery's receipting, that `residency ledger verify` accepts; seeded.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { run as ledger } from '../../lib/cli/ledger';
 import { CliError } from '../../lib/cli/io';
 import { run as sample } from '../../lib/cli/sample';
-import { captureIo, TempDir } from './support';
+import { captureIo, TempDir, tree } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 const CN_RULE = join(ROOT, 'rules', 'cn-home', 'sg-settlement.json');
@@ -19,19 +19,6 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-/** Every file under a folder, by relative path, with its bytes. */
-function tree(folder: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (at: string): void => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files[relative(folder, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(folder);
-  return files;
-}
 
 async function sampleInto(name: string, ...extra: string[]): Promise<{ code: number; ledgerDir: string; outputsDir: string; err: string }> {
   const io = captureIo();
