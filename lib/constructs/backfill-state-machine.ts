@@ -8,7 +8,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import type { DataPlaneFunction } from './data-plane-function';
 import { grantObjectWrite, grantPrefixList } from './grants';
-import { ManagedPolicyRole } from './managed-policy-role';
+import { ManagedPolicyRole, moveMapRunPermissions } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
 
 /**
@@ -121,18 +121,6 @@ export class BackfillStateMachine extends Construct {
     });
     grantPrefixList(role, props.rawBucket, props.rawPrefix);
     grantObjectWrite(role, props.rawBucket, props.resultsPrefix);
-    // Step Functions attaches the map's permissions (start, describe, stop its child executions) as an
-    // inline policy. The same document goes into a customer-managed policy instead, attached from the
-    // policy side: the state machine depends on its role, so the role must not depend on a policy
-    // that names the state machine.
-    const inline = this.stateMachine.node.tryFindChild('DistributedMapPolicy');
-    if (inline instanceof iam.Policy) {
-      new iam.ManagedPolicy(this, 'MapRunPermissions', {
-        description: 'Backfill: manage the child executions of its own distributed map',
-        roles: [role],
-        document: inline.document,
-      });
-      this.stateMachine.node.tryRemoveChild('DistributedMapPolicy');
-    }
+    moveMapRunPermissions(this, this.stateMachine, role, 'Backfill: manage the child executions of its own distributed map');
   }
 }

@@ -37,3 +37,17 @@ export class ManagedPolicyRole extends iam.Role {
     return { statementAdded: true, policyDependable: this.permissions };
   }
 }
+
+/**
+ * Step Functions attaches a Distributed Map's permissions (start, describe, stop its own child
+ * executions) to the state machine's role as an inline `DistributedMapPolicy`. This moves the same
+ * document into a customer-managed policy (`MapRunPermissions` in `scope`), attached from the policy
+ * side: the state machine depends on its role, so the role must not depend on a policy that names
+ * the state machine. Does nothing when the state machine has no Distributed Map.
+ */
+export function moveMapRunPermissions(scope: Construct, stateMachine: Construct, role: iam.IRole, description: string): void {
+  const inline = stateMachine.node.tryFindChild('DistributedMapPolicy');
+  if (!(inline instanceof iam.Policy)) return;
+  new iam.ManagedPolicy(scope, 'MapRunPermissions', { description, roles: [role], document: inline.document });
+  stateMachine.node.tryRemoveChild('DistributedMapPolicy');
+}

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { isOffered, requireOffered } from '../availability';
 import { SPLIT_ASSEMBLE_EVENT, SPLIT_PART_EVENT, type SplitPartJob } from '../../lambda/shared/split-events';
 import type { DataPlaneFunction } from './data-plane-function';
-import { ManagedPolicyRole } from './managed-policy-role';
+import { ManagedPolicyRole, moveMapRunPermissions } from './managed-policy-role';
 import { ShortRetentionLogGroup } from './short-retention-log-group';
 
 export interface SplitStateMachineProps {
@@ -100,17 +100,7 @@ export class SplitStateMachine extends Construct {
       timeout: Duration.hours(24),
       comment: 'Split an object too large for one gateway invocation into byte ranges; assemble, declare once, release',
     });
-    // As in the backfill: the map's permissions (its own child executions) in a customer-managed
-    // policy attached from the policy side, so the role does not depend on the state machine.
-    const inline = this.stateMachine.node.tryFindChild('DistributedMapPolicy');
-    if (inline instanceof iam.Policy) {
-      new iam.ManagedPolicy(this, 'MapRunPermissions', {
-        description: 'Split: manage the child executions of its own distributed map',
-        roles: [role],
-        document: inline.document,
-      });
-      this.stateMachine.node.tryRemoveChild('DistributedMapPolicy');
-    }
+    moveMapRunPermissions(this, this.stateMachine, role, 'Split: manage the child executions of its own distributed map');
   }
 
   /** Start executions of this state machine, and of no other (the gateway hands objects over). */
