@@ -173,15 +173,25 @@ function commandAndFlags(text: string): { words: string[]; flags: string[] } {
   return { words, flags };
 }
 
+/** What `residency WORDS --help` prints, asked once per run for each command (many examples share one). */
+const helpTexts = new Map<string, string>();
+function helpOf(words: readonly string[]): string {
+  const key = words.join(' ');
+  let text = helpTexts.get(key);
+  if (text === undefined) {
+    const run = spawnSync('node', [CLI, ...words, '--help'], { encoding: 'utf8' });
+    text = `${run.stdout}${run.stderr}`;
+    helpTexts.set(key, text);
+  }
+  return text;
+}
+
 test.each(templates.map(({ block, commands }) => [`${block.file}:${block.line}`, commands] as const))(
   'the examples needing data this repository lacks (%s) name real commands and flags',
   (_where, commands) => {
     for (const command of commands.filter((c) => c.isResidency)) {
       const { words, flags } = commandAndFlags(command.text);
-      const help = [words.slice(0, 1), words]
-        .map((w) => spawnSync('node', [CLI, ...w, '--help'], { encoding: 'utf8' }))
-        .map((r) => `${r.stdout}${r.stderr}`)
-        .join('\n');
+      const help = [words.slice(0, 1), words].map(helpOf).join('\n');
       expect({ where: command.where, known: !/unknown command/.test(help) }).toEqual({ where: command.where, known: true });
       const unknown = flags.filter((flag) => !help.includes(`--${flag}`));
       expect({ where: command.where, unknown }).toEqual({ where: command.where, unknown: [] });
