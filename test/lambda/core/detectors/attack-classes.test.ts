@@ -98,6 +98,16 @@ describe('attack classes: identifiers never leave, in any notation', () => {
     assertNeverLeaks(glued);
   });
 
+  test.each([
+    // A 17-digit Mir card, a decimal point and a digit: 18 digits shaped like a resident ID (2200002000010100 81), no ID.
+    ['卡号22000020000101008.1', '22000020000101008'],
+    ['22000020000101008.1', '22000020000101008'],
+    ['ref 22000020000101008.1 ok', '22000020000101008'],
+  ])('a run shaped like a resident ID that is none is searched like any other: %s', (text, digits) => {
+    expect(folded(redact(text))).not.toContain(digits);
+    expect(redact(text)).toContain('[REDACTED:bank_card]');
+  });
+
   test('e-mails: RFC 5322 specials, quoted local parts, IDN and Unicode, full-width ＠', () => {
     fc.assert(
       fc.property(email, context, (address, [before, lead, after]) => {
