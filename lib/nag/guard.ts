@@ -137,6 +137,38 @@ function templateTypes(templatePaths: readonly string[]): Set<string> {
   return types;
 }
 
+/** A resource's `Metadata` (CDK's construct path, asset data) named as a key in a rule file: `Metadata` as a word. */
+const METADATA_KEY = /\bMetadata\b/;
+
+/**
+ * The templates cfn-guard reads, written under `dir` (one folder each, the file name kept, so CDK
+ * finds a finding's construct by the template's name and logical id): each resource's `Metadata` is
+ * left out when no rule file names `Metadata` (no Control Tower control reads it; it is a third of a
+ * template's bytes, and cfn-guard's time grows with them). Returns copy → original.
+ */
+function guardInputs(templatePaths: readonly string[], rules: readonly string[], dir: string): Map<string, string> {
+  // A rule file that cannot be read is left for cfn-guard to fail on (the run's error, in the plugin's turn).
+  const strip = !rules.some((file) => {
+    try {
+      return METADATA_KEY.test(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return true;
+    }
+  });
+  const copies = new Map<string, string>();
+  for (const [i, original] of templatePaths.entries()) {
+    const copy = path.join(dir, String(i), path.basename(original));
+    fs.mkdirSync(path.dirname(copy));
+    if (strip) {
+      const template = JSON.parse(fs.readFileSync(original, 'utf8')) as { Resources?: Record<string, { Metadata?: unknown }> };
+      for (const resource of Object.values(template.Resources ?? {})) delete resource.Metadata;
+      fs.writeFileSync(copy, JSON.stringify(template));
+    } else fs.copyFileSync(original, copy);
+    copies.set(copy, original);
+  }
+  return copies;
+}
+
 /** How many times this process ran cfn-guard (one run reads every template and every rule file). */
 let guardRuns = 0;
 export function guardRunCount(): number {
@@ -180,6 +212,8 @@ interface StartedRun {
   readonly done: Int32Array;
   readonly out: string;
   readonly dir: string;
+  /** The template cfn-guard read → the assembly's template it stands for. */
+  readonly originals: ReadonlyMap<string, string>;
 }
 
 /**
@@ -220,15 +254,16 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'residency-guard-'));
     const done = new Int32Array(new SharedArrayBuffer(4));
     const out = path.join(dir, 'result.json');
+    const copies = guardInputs(templatePaths, rules, dir);
     const worker = new Worker(GUARD_WORKER, {
       eval: true,
-      workerData: { plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'), rules, templatePaths: [...templatePaths], out, done: done.buffer },
+      workerData: { plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'), rules, templatePaths: [...copies.keys()], out, done: done.buffer },
     });
     // The worker ends by itself; it must not keep a finished synth alive.
     worker.unref();
     guardRuns += 1;
     earlyGuardRuns += 1;
-    this.started = { key: JSON.stringify([...templatePaths]), done, out, dir };
+    this.started = { key: JSON.stringify([...templatePaths]), done, out, dir, originals: copies };
   }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
@@ -250,6 +285,13 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
       }
       const result = JSON.parse(fs.readFileSync(run.out, 'utf8')) as { report?: PolicyValidationPluginReport; error?: string };
       if (result.report === undefined) throw new Error(`cfn-guard failed: ${result.error ?? 'no report'}`);
+      // Findings name the assembly's templates, as a run on them would.
+      for (const violation of result.report.violations) {
+        for (const resource of violation.violatingResources) {
+          const original = resource.templatePath === undefined ? undefined : run.originals.get(resource.templatePath);
+          if (original !== undefined) (resource as { templatePath: string }).templatePath = original;
+        }
+      }
       return result.report;
     } finally {
       fs.rmSync(run.dir, { recursive: true, force: true });

@@ -161,4 +161,42 @@ describe('residencyGuardValidator rule selection', () => {
       if (saved !== undefined) process.env.CDK_VALIDATION = saved;
     }
   });
+
+  /** The findings of an early run (started by CDK's validation, collected in the plugin's turn) of `ruleText` over one template. */
+  function earlyRun(name: string, ruleText: string, template: object) {
+    const rule = path.join(dir, `${name}.guard`);
+    fs.writeFileSync(rule, ruleText);
+    const templatePath = path.join(dir, `${name}.template.json`);
+    fs.writeFileSync(templatePath, JSON.stringify(template));
+    const saved = process.env.CDK_VALIDATION;
+    delete process.env.CDK_VALIDATION;
+    try {
+      const guard = residencyGuardValidator({ extraRules: [rule] });
+      const app = new App({ outdir: dir });
+      const context = { templatePaths: [templatePath], stackTemplates: [{ stackConstructPath: name, templatePath, accountId: undefined, region: undefined }], appConstruct: app };
+      guardFirstCloudFormationValidation(app, guard)?.validate(context);
+      return { templatePath, report: guard.validate(context) };
+    } finally {
+      if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+    }
+  }
+
+  test('an early run reads copies without Metadata, and its findings name the assembly\'s template and logical id', () => {
+    const { templatePath, report } = earlyRun('Named', "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_named when %queues !empty {\n  %queues.Properties.QueueName exists\n}\n", {
+      Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: {}, Metadata: { 'aws:cdk:path': 'Named/Q/Resource' } } },
+    });
+    const resources = report.violations.flatMap((v) => v.violatingResources);
+    // Every finding (ours and the Control Tower controls' on the queue) names the template CDK wrote.
+    expect(resources.length).toBeGreaterThan(0);
+    expect([...new Set(resources.map((r) => `${r.templatePath}#${r.resourceLogicalId}`))]).toEqual([`${templatePath}#Q`]);
+    expect(report.violations.map((v) => v.ruleName)).toContain('queue_named');
+  });
+
+  test('a rule that reads Metadata is given the templates with it', () => {
+    const rule = "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_traced when %queues !empty {\n  %queues.Metadata exists\n}\n";
+    const withMetadata = earlyRun('Traced', rule, { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: {}, Metadata: { 'aws:cdk:path': 'Traced/Q/Resource' } } } });
+    expect(withMetadata.report.violations.map((v) => v.ruleName)).not.toContain('queue_traced');
+    const without = earlyRun('Untraced', rule, { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: {} } } });
+    expect(without.report.violations.map((v) => v.ruleName)).toContain('queue_traced');
+  });
 });
