@@ -27,7 +27,7 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130, one line naming
   const dir = new TempDir();
   try {
     const input = dir.file('big.jsonl');
-    bigInput(input, 100_000);
+    bigInput(input, 400_000);
     const out = dir.file('out.jsonl');
     const quarantine = dir.file('q.jsonl');
     const child = spawn(
