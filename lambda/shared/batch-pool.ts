@@ -56,8 +56,8 @@ export function serveBatches<O, S>(runner: BatchRunner<O, S>, transferablesOf: (
  * The bootstrap of a TypeScript entry: bundled in the worker by esbuild, or loaded through tsx.
  * A bundle is kept in the OS temp dir (`WORKER_BUNDLE_CACHE`) with the size and modification time of
  * every file esbuild read, and used again only while all of them are unchanged, so every worker after
- * the first starts without bundling (a test run starts ~180 workers: ~75 s of CPU bundling the same
- * files). A bundle is not kept when one of its files changed while it was made (a change mid-build).
+ * the first starts without bundling (a test run starts ~180 workers: 78 s summed inside them, under
+ * load, bundling the same files). A bundle is not kept when one of its files changed while it was made (a change mid-build).
  */
 function typeScriptBootstrap(entry: string): string {
   return `
