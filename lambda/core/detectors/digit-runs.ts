@@ -245,40 +245,25 @@ function isIdShapedRun(text: string, groups: number, runDigits: number, endsWith
   return hasResidentIdShape(endsWithX ? `${all}X` : all);
 }
 
+/** Whether a gap of the current run is a decimal point (after `markDecimalPoints`). */
+function hasDecimalPoint(groups: number): boolean {
+  for (let g = 0; g < groups - 1; g++) if (decimalPoint[g]) return true;
+  return false;
+}
+
 function checkRunSpans(text: string, groups: number, runDigits: number, endsWithX: boolean, out: IdentifierMatch[]): void {
   const plusBefore = groupStart[0] >= 1 && text.charCodeAt(groupStart[0] - 1) === CODE_PLUS;
   const countryCode = groups > 1 && isCountryCodeGroup(text, 0, plusBefore);
   markDecimalPoints(groups, countryCode);
   // `620102 19900101 1234` is a resident ID (or a mistyped one) in groups: its parts are not cards.
   // `2000 1300 0000 004` is one number in fours: no card or mobile hides in part of it.
+  // An ID is not written with a decimal point: an ID-shaped run with one (`卡号22000020000101008.1`, a
+  // card, a decimal point, a digit) is searched span by span like any other run (no span crosses a
+  // decimal point, so read as a whole it could hold nothing).
   const inCardGroups = isCardGrouped(groups);
+  const wholeRunOnly = (isIdShapedRun(text, groups, runDigits, endsWithX) && !hasDecimalPoint(groups)) || (inCardGroups && runDigits <= MAX_IDENTIFIER_DIGITS);
   const version = isAfterVersionMark(text, groupStart[0]);
-  const found = out.length;
-  const idShaped = isIdShapedRun(text, groups, runDigits, endsWithX);
-  checkSpans(text, groups, idShaped || (inCardGroups && runDigits <= MAX_IDENTIFIER_DIGITS), inCardGroups, countryCode, plusBefore, endsWithX, version, out);
-  // Fail closed: an ID-shaped run with a decimal point in it that is no ID (`卡号22000020000101008.1`:
-  // a card, a decimal point, a digit) is searched span by span like any other run. (An ID is not
-  // written with a decimal point; a checksum-failing one in groups, `420102 19691231 341X`, stays whole.)
-  if (idShaped && out.length === found && hasDecimalPoint(groups)) checkSpans(text, groups, inCardGroups && runDigits <= MAX_IDENTIFIER_DIGITS, inCardGroups, countryCode, plusBefore, endsWithX, version, out);
-}
 
-function hasDecimalPoint(groups: number): boolean {
-  for (let g = 0; g < groups - 1; g++) if (decimalPoint[g]) return true;
-  return false;
-}
-
-/** The identifiers in the spans of consecutive groups of the current run (the whole run only, when `wholeRunOnly`). */
-function checkSpans(
-  text: string,
-  groups: number,
-  wholeRunOnly: boolean,
-  inCardGroups: boolean,
-  countryCode: boolean,
-  plusBefore: boolean,
-  endsWithX: boolean,
-  version: boolean,
-  out: IdentifierMatch[],
-): void {
   for (let first = 0; first < groups; first++) {
     // In fours, a number starts every four groups (`4111 1111 1111 1111 5555 5555 5555 4444`), not in between.
     if (inCardGroups && first % CARDS_PER_RUN_STEP !== 0) continue;
