@@ -122,48 +122,47 @@ function guardFiles(rulesPath: string): string[] {
     .map((file) => path.join(rulesPath, file));
 }
 
-/** The resource types a rule file names (in its header and its selectors); empty: it names none. */
-function typesNamedBy(file: string): Set<string> {
-  return new Set(fs.readFileSync(file, 'utf8').match(RESOURCE_TYPE) ?? []);
-}
-
-/** Resource types of the templates cfn-guard is asked to read. */
-function templateTypes(templatePaths: readonly string[]): Set<string> {
-  const types = new Set<string>();
-  for (const file of templatePaths) {
-    const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type?: unknown }> };
-    for (const resource of Object.values(template.Resources ?? {})) if (typeof resource.Type === 'string') types.add(resource.Type);
-  }
-  return types;
-}
-
 /** A resource's `Metadata` (CDK's construct path, asset data) named as a key in a rule file: `Metadata` as a word. */
 const METADATA_KEY = /\bMetadata\b/;
 
+/** What a rule file says it reads: the resource types it names (empty: none), and whether it names `Metadata`. */
+interface RuleFacts {
+  readonly types: ReadonlySet<string>;
+  readonly namesMetadata: boolean;
+}
+
+function ruleFacts(file: string): RuleFacts {
+  const text = fs.readFileSync(file, 'utf8');
+  return { types: new Set(text.match(RESOURCE_TYPE) ?? []), namesMetadata: METADATA_KEY.test(text) };
+}
+
+type Template = { Resources?: Record<string, { Type?: unknown; Metadata?: unknown }> };
+
+/** The templates cfn-guard is asked to read, parsed. */
+function readTemplates(templatePaths: readonly string[]): Template[] {
+  return templatePaths.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Template);
+}
+
+function templateTypes(templates: readonly Template[]): Set<string> {
+  const types = new Set<string>();
+  for (const template of templates) for (const resource of Object.values(template.Resources ?? {})) if (typeof resource.Type === 'string') types.add(resource.Type);
+  return types;
+}
+
 /**
- * The templates cfn-guard reads, written under `dir` (one folder each, the file name kept, so CDK
- * finds a finding's construct by the template's name and logical id): each resource's `Metadata` is
- * left out when no rule file names `Metadata` (no Control Tower control reads it; it is a third of a
- * template's bytes, and cfn-guard's time grows with them). Returns copy → original.
+ * The templates without each resource's `Metadata` (no Control Tower control reads it; it is a third
+ * of a template's bytes, and cfn-guard's time grows with them), written under `dir`, one folder each
+ * with the file name kept, so CDK finds a finding's construct by the template's name and logical id.
+ * Returns copy → original.
  */
-function guardInputs(templatePaths: readonly string[], rules: readonly string[], dir: string): Map<string, string> {
-  // A rule file that cannot be read is left for cfn-guard to fail on (the run's error, in the plugin's turn).
-  const strip = !rules.some((file) => {
-    try {
-      return METADATA_KEY.test(fs.readFileSync(file, 'utf8'));
-    } catch {
-      return true;
-    }
-  });
+function withoutMetadata(templatePaths: readonly string[], templates: readonly Template[], dir: string): Map<string, string> {
   const copies = new Map<string, string>();
   for (const [i, original] of templatePaths.entries()) {
+    const template = templates[i] as Template;
+    for (const resource of Object.values(template.Resources ?? {})) delete resource.Metadata;
     const copy = path.join(dir, String(i), path.basename(original));
     fs.mkdirSync(path.dirname(copy));
-    if (strip) {
-      const template = JSON.parse(fs.readFileSync(original, 'utf8')) as { Resources?: Record<string, { Metadata?: unknown }> };
-      for (const resource of Object.values(template.Resources ?? {})) delete resource.Metadata;
-      fs.writeFileSync(copy, JSON.stringify(template));
-    } else fs.copyFileSync(original, copy);
+    fs.writeFileSync(copy, JSON.stringify(template));
     copies.set(copy, original);
   }
   return copies;
@@ -232,32 +231,34 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
   readonly name = GUARD_PLUGIN_NAME;
   readonly version?: string;
   readonly ruleIds?: string[];
-  private readonly ruleTypes: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly rules: ReadonlyMap<string, RuleFacts>;
   private started: StartedRun | undefined;
 
   constructor(rulePaths: readonly string[]) {
     const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [], rules: [...rulePaths] });
     this.version = all.version;
     this.ruleIds = all.ruleIds;
-    this.ruleTypes = new Map([CONTROL_TOWER_RULES_DIR, ...rulePaths].flatMap(guardFiles).map((file) => [file, typesNamedBy(file)]));
+    this.rules = new Map([CONTROL_TOWER_RULES_DIR, ...rulePaths].flatMap(guardFiles).map((file) => [file, ruleFacts(file)]));
   }
 
-  private applicableRules(templatePaths: readonly string[]): string[] {
-    const present = templateTypes(templatePaths);
-    return [...this.ruleTypes].filter(([, types]) => types.size === 0 || [...types].some((t) => present.has(t))).map(([file]) => file);
+  private applicableRules(templates: readonly Template[]): string[] {
+    const present = templateTypes(templates);
+    return [...this.rules].filter(([, { types }]) => types.size === 0 || [...types].some((t) => present.has(t))).map(([file]) => file);
   }
 
   /** Starts the run over these templates on a worker thread; `validate` with the same templates collects it. */
   start(templatePaths: readonly string[]): void {
-    const rules = this.applicableRules(templatePaths);
+    const templates = readTemplates(templatePaths);
+    const rules = this.applicableRules(templates);
     if (rules.length === 0 || templatePaths.length === 0) return;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'residency-guard-'));
     const done = new Int32Array(new SharedArrayBuffer(4));
     const out = path.join(dir, 'result.json');
-    const copies = guardInputs(templatePaths, rules, dir);
+    // Copies without Metadata unless a rule file names it (then cfn-guard reads the assembly's own).
+    const copies = rules.some((file) => this.rules.get(file)?.namesMetadata) ? new Map<string, string>() : withoutMetadata(templatePaths, templates, dir);
     const worker = new Worker(GUARD_WORKER, {
       eval: true,
-      workerData: { plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'), rules, templatePaths: [...copies.keys()], out, done: done.buffer },
+      workerData: { plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'), rules, templatePaths: copies.size > 0 ? [...copies.keys()] : [...templatePaths], out, done: done.buffer },
     });
     // The worker ends by itself; it must not keep a finished synth alive.
     worker.unref();
@@ -271,7 +272,7 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
     this.started = undefined;
     if (started !== undefined && started.key === JSON.stringify(context.templatePaths)) return this.collect(started);
     if (started !== undefined) fs.rmSync(started.dir, { recursive: true, force: true });
-    const applicable = this.applicableRules(context.templatePaths);
+    const applicable = this.applicableRules(readTemplates(context.templatePaths));
     if (applicable.length === 0 || context.templatePaths.length === 0) return { success: true, violations: [] };
     guardRuns += 1;
     return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: applicable }).validate(context);
