@@ -68,6 +68,8 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(INTERRUPTED); // a second Ctrl-C: out now
     stopping = true;
+    // A stopped run never exits 0, even should the process end before the line below is out.
+    process.exitCode = INTERRUPTED;
     void interruptAll().then((unwritten) => {
       const what = unwritten.length > 0 ? `not written: ${unwritten.join(', ')} (no .partial file left)` : 'no output was being written';
       // Exit once the line is out: stderr to a pipe is written asynchronously.
@@ -91,7 +93,8 @@ async function main(argv: string[], io: CliIo): Promise<number> {
 
 main(process.argv.slice(2), defaultIo).then(
   (code) => {
-    process.exitCode = code;
+    // A run that finished as the signal came still reports the interruption (its handler exits 130).
+    if (!wasInterrupted()) process.exitCode = code;
   },
   (err: unknown) => {
     process.stderr.write(`residency: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -41,9 +41,9 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130, one line naming
     // Both outputs are being written when the signal comes.
     await waitFor(() => existsSync(`${out}.partial`) && existsSync(`${quarantine}.partial`), 30_000);
     child.kill(signal);
-    expect(await exited).toBe(130);
+    // The code and the line together: a failure shows what the run said.
+    expect({ code: await exited, stderr }).toEqual({ code: 130, stderr: `residency desensitize: interrupted by ${signal}; not written: ${out}, ${quarantine} (no .partial file left)\n` });
     expect(readdirSync(dir.path).sort()).toEqual(['big.jsonl']);
-    expect(stderr).toBe(`residency desensitize: interrupted by ${signal}; not written: ${out}, ${quarantine} (no .partial file left)\n`);
   } finally {
     dir.remove();
   }
