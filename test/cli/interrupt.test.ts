@@ -37,7 +37,8 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130, one line naming
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': 'exit' may come before the child's stderr has been read to its end.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Both outputs are being written when the signal comes.
     await waitFor(() => existsSync(`${out}.partial`) && existsSync(`${quarantine}.partial`), 30_000);
     child.kill(signal);
