@@ -135,6 +135,8 @@ class PooledWorker<O, S> {
   private readonly worker: Worker;
   private readonly pending: Pending<O, S>[] = [];
   private failure: Error | undefined;
+  private terminated: Promise<void> | undefined;
+  private readonly onExit = (code: number): void => this.fail(new Error(`worker exited with code ${code}`));
 
   constructor(entry: string, workerData: unknown, resourceLimits: ResourceLimits | undefined) {
     this.worker = startWorker(entry, workerData, resourceLimits);
@@ -148,7 +150,7 @@ class PooledWorker<O, S> {
       } else next?.resolve(reply);
     });
     this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => this.fail(new Error(`worker exited with code ${code}`)));
+    this.worker.on('exit', this.onExit);
   }
 
   private fail(err: Error): void {
@@ -165,11 +167,19 @@ class PooledWorker<O, S> {
     });
   }
 
-  async terminate(): Promise<void> {
-    this.worker.removeAllListeners('exit');
-    // A later request fails at once; the ones waiting stay unsettled (an interrupted CLI exits with its own code).
-    this.failure ??= new Error('the worker pool was closed');
-    await this.worker.terminate();
+  /**
+   * Stops the thread; every call resolves once it has stopped. Once only: a second `worker.terminate()`
+   * would do no harm, but removing every 'exit' listener again (as this did) took the first call's own,
+   * so an interrupted run's cleanup never settled and the CLI exited without its line.
+   */
+  terminate(): Promise<void> {
+    this.terminated ??= (async () => {
+      this.worker.off('exit', this.onExit);
+      // A later request fails at once; the ones waiting stay unsettled (an interrupted CLI exits with its own code).
+      this.failure ??= new Error('the worker pool was closed');
+      await this.worker.terminate();
+    })();
+    return this.terminated;
   }
 }
 
