@@ -4,6 +4,7 @@ import * as path from 'path';
 import { type App, CloudFormationValidatePlugin, type IPolicyValidationContext, type IPolicyValidationPlugin, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { Worker } from 'worker_threads';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import type { IConstruct } from 'constructs';
 
 /**
  * cfn-guard with the AWS Control Tower proactive controls, as this app registers it, and the
@@ -300,6 +301,24 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
   }
 }
 
+/** The guard each app registered with `guardFirstCloudFormationValidation`, by its root construct. */
+const guardOfApp = new WeakMap<IConstruct, ResidencyGuardValidator>();
+
+/** CDK's CloudFormation validation that first starts the cfn-guard run of the app it is validating. */
+class GuardFirstCloudFormationValidate extends CloudFormationValidatePlugin {
+  public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    guardOfApp.get(context.appConstruct)?.start(context.templatePaths);
+    return super.validate(context);
+  }
+}
+
+/**
+ * One per process, as CDK keeps its own built-in one (`CloudFormationValidatePlugin._singletonInstance`):
+ * the instance holds the validation engine, whose start (~1.6 s, rules compiled to WebAssembly) is
+ * paid once and reused for every later app whose resource types it already covers.
+ */
+let sharedValidation: GuardFirstCloudFormationValidate | undefined;
+
 /**
  * CDK's own CloudFormation validation (what `App` adds by itself when `builtinCloudFormationValidation`
  * is on), registered ahead of the packs so that it starts the cfn-guard run first: the two run side
@@ -311,12 +330,9 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
 export function guardFirstCloudFormationValidation(app: App, guard: IPolicyValidationPlugin): IPolicyValidationPlugin | undefined {
   if (!app._builtinCloudFormationValidation || process.env.CDK_VALIDATION === 'false') return undefined;
   if (!(guard instanceof ResidencyGuardValidator)) return undefined;
-  return new (class GuardFirstCloudFormationValidate extends CloudFormationValidatePlugin {
-    public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-      guard.start(context.templatePaths);
-      return super.validate(context);
-    }
-  })();
+  guardOfApp.set(app, guard);
+  sharedValidation ??= new GuardFirstCloudFormationValidate();
+  return sharedValidation;
 }
 
 /** The cfn-guard validator of this app: every Control Tower control on, none disabled. */

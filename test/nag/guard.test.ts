@@ -162,6 +162,19 @@ describe('residencyGuardValidator rule selection', () => {
     }
   });
 
+  test('one CloudFormation validation per process, as CDK keeps its own: each app still starts its own cfn-guard run', () => {
+    const saved = process.env.CDK_VALIDATION;
+    delete process.env.CDK_VALIDATION;
+    try {
+      const first = guardFirstCloudFormationValidation(new App({ outdir: dir }), residencyGuardValidator());
+      const second = guardFirstCloudFormationValidation(new App({ outdir: dir }), residencyGuardValidator());
+      expect(first).toBeDefined();
+      expect(second).toBe(first);
+    } finally {
+      if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+    }
+  });
+
   /** The findings of an early run (started by CDK's validation, collected in the plugin's turn) of `ruleText` over one template. */
   function earlyRun(name: string, ruleText: string, template: object) {
     const rule = path.join(dir, `${name}.guard`);
