@@ -1,8 +1,8 @@
 /**
- * Jest global setup: synthesizes every fixture profile once per run, each in its own child process
- * (the profiles are independent and synthesis is CPU-bound), into a fresh directory under the OS
- * temp dir that the workers find through FIXTURE_ROOT_ENV and the global teardown removes.
- * A profile that fails to synthesize fails the run with its error.
+ * Jest global setup: synthesizes every fixture profile once per run, all in one child process
+ * (write-fixture.ts says why one), into a fresh directory under the OS temp dir that the workers
+ * find through FIXTURE_ROOT_ENV and the global teardown removes. A profile that fails to
+ * synthesize fails the run with its error.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_PROFILES, FIXTURE_ROOT_ENV } from './fixture-profiles';
 
-function synthesize(root: string, profile: string): Promise<void> {
+function synthesize(root: string, profiles: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'write-fixture.ts'), root, profile], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'write-fixture.ts'), root, ...profiles], {
       cwd: join(__dirname, '..', '..'),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -20,7 +20,7 @@ function synthesize(root: string, profile: string): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`fixture assembly of profile ${profile} failed to synthesize (exit ${code}):\n${stderr}`)),
+      code === 0 ? resolve() : reject(new Error(`fixture assemblies (profiles ${profiles.join(', ')}) failed to synthesize (exit ${code}):\n${stderr}`)),
     );
   });
 }
@@ -29,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'residency-fixtures-'));
   process.env[FIXTURE_ROOT_ENV] = root;
   try {
-    await Promise.all(FIXTURE_PROFILES.map((profile) => synthesize(root, profile)));
+    await synthesize(root, FIXTURE_PROFILES);
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     throw err;
