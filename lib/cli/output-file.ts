@@ -25,7 +25,7 @@ export class OutputFile {
     const settled = whileLive({
       unwritten: path,
       run: () => {
-        stream.destroy();
+        stopWriting(stream);
         rmSync(partialPath, { force: true });
       },
     });
@@ -53,8 +53,23 @@ export class OutputFile {
   }
 
   async discard(): Promise<void> {
-    this.stream.destroy();
+    if (!this.stream.closed) {
+      // Not events.once: it rejects on the 'error' a write in flight raises once the stream is destroyed.
+      const closed = new Promise<void>((resolve) => this.stream.once('close', () => resolve()));
+      stopWriting(this.stream);
+      await closed;
+    }
     await rm(this.partialPath, { force: true });
     this.settled();
   }
+}
+
+/**
+ * Destroys a stream whose file is being thrown away. A write still in flight then fails with
+ * ERR_STREAM_DESTROYED as an 'error' event; with no listener that ended the process with a stack
+ * trace instead of the run's own error (a refused run whose last batch was written just before).
+ */
+function stopWriting(stream: WriteStream): void {
+  stream.on('error', () => undefined);
+  stream.destroy();
 }
