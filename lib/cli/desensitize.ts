@@ -41,7 +41,8 @@ const USAGE = `usage: residency desensitize --rule RULE.json --in FILE --out FIL
   --in FILE              input records: JSON Lines (.jsonl, .ndjson) or CSV (.csv)
   --out FILE             desensitized records, same format and order as the input
   --quarantine FILE      JSON Lines: line number and reason of every record not written
-  --workers N            worker threads (default: the machine's available cores)
+  --workers N            worker threads (default: the machine's available cores; an input of
+                         one batch, about 1 MiB, runs without them)
   --input-format F       jsonl or csv, when the extension does not say
   --delimiter D          CSV delimiter: , ; | or tab (default: guessed from the header and first
                          lines); the output uses the input's
@@ -131,6 +132,8 @@ interface DesensitizeSourceOptions {
   readonly quarantinePath: string;
   readonly format: RecordFormat;
   readonly workers: number;
+  /** The default `--workers`: an input of one batch runs in this thread (lib/cli/pipeline.ts). */
+  readonly oneBatchInThread: boolean;
   readonly rule: TransferRule;
   readonly tokenKey: TokenKey;
   readonly suppressTokens?: readonly string[];
@@ -159,6 +162,7 @@ async function desensitizeSource(options: DesensitizeSourceOptions): Promise<Tot
     await runPipeline({
       source,
       workers,
+      oneBatchInThread: options.oneBatchInThread,
       task: {
         kind: 'desensitize',
         format,
@@ -236,7 +240,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const progress = new Progress(io, 'residency desensitize', inputBytes);
   let totals: Totals;
   try {
-    totals = await desensitizeSource({ source, inPath, outPath, quarantinePath, format, workers, rule, tokenKey, suppressTokens, progress });
+    totals = await desensitizeSource({ source, inPath, outPath, quarantinePath, format, workers, oneBatchInThread: flags.workers === undefined, rule, tokenKey, suppressTokens, progress });
   } finally {
     await source.close();
   }

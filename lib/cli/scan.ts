@@ -17,7 +17,8 @@ const USAGE = `usage: residency scan --in FILE [options]
 
   --in FILE            records: JSON Lines (.jsonl, .ndjson) or CSV (.csv)
   --format F           json (default) or markdown (the risk summary for compliance)
-  --workers N          worker threads (default: the machine's available cores)
+  --workers N          worker threads (default: the machine's available cores; an input of
+                       one batch, about 1 MiB, runs without them)
   --input-format F     jsonl or csv, when the extension does not say
   --delimiter D        CSV delimiter: , ; | or tab (default: guessed from the header and first lines)
 `;
@@ -55,6 +56,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const parts = await runPipeline({
       source,
       workers,
+      oneBatchInThread: flags.workers === undefined,
       task: { kind: 'scan', format, header: source.header, delimiter: source.delimiter },
       onOutcome: (outcome) => {
         if (outcome.kind === 'scan') lines += outcome.lines;

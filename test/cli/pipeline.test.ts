@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTransferRule } from '../../lambda/core/transfer-rule';
+import { batchExecutor } from '../../lib/cli/batch-executor';
 import type { BatchOutcome, BatchTask } from '../../lib/cli/batch-task';
 import { runPipeline } from '../../lib/cli/pipeline';
 import { LongLineCutter, openRecordSource } from '../../lib/cli/record-chunks';
@@ -19,6 +20,8 @@ async function collect(
   format: 'jsonl' | 'csv',
   workers: number,
   batchBytes: number,
+  oneBatchInThread = false,
+  started: number[] = [],
 ): Promise<{ outputs: string[]; quarantined: number[]; reasons: string[]; read: number; written: number; largestBatch: number }> {
   const source = await openRecordSource(path, format, batchBytes);
   const task: BatchTask = { kind: 'desensitize', format, header: source.header, rule, tokenKey: Buffer.from(TEST_KEY_HEX, 'hex') };
@@ -40,6 +43,11 @@ async function collect(
     source: measured,
     task,
     workers,
+    oneBatchInThread,
+    startExecutor: (given, count) => {
+      started.push(count);
+      return batchExecutor(given, count);
+    },
     onOutcome: (outcome: BatchOutcome, linesBefore) => {
       if (outcome.kind !== 'desensitize') return;
       outputs.push(Buffer.from(outcome.output).toString('utf8'));
@@ -112,6 +120,82 @@ test('only the file\'s byte order mark is skipped: a batch that happens to start
     const result = await collect(path, 'jsonl', 1, batchBytes);
     expect(result).toMatchObject({ read: 3, written: 2, quarantined: [2], reasons: ['unparseable'] });
   }
+});
+
+describe('the default --workers: threads only for an input of more than one batch', () => {
+  const records = Array.from({ length: 120 }, (_, i) => (i % 17 === 3 ? { card: { cvv: '1' } } : { txn: { tradeNo: tradeNo(i), amount: i } }));
+  let path: string;
+  let whole: Awaited<ReturnType<typeof collect>>;
+  beforeAll(async () => {
+    path = dir.file('default-workers.jsonl', jsonl(records));
+    whole = await collect(path, 'jsonl', 1, 1 << 20);
+  });
+
+  test('one batch runs in this thread, with the same output', async () => {
+    const started: number[] = [];
+    const result = await collect(path, 'jsonl', 2, 1 << 20, true, started);
+    expect(started).toEqual([1]);
+    expect(result.outputs).toHaveLength(1);
+    expect(result).toEqual(whole);
+  });
+
+  test('a second batch starts the workers, and every batch goes to them, in order', async () => {
+    const started: number[] = [];
+    const result = await collect(path, 'jsonl', 2, 1024, true, started);
+    expect(started).toEqual([2]);
+    expect(result.outputs.length).toBeGreaterThan(2);
+    expect(result.outputs.join('')).toBe(whole.outputs.join(''));
+    expect(result.quarantined).toEqual(whole.quarantined);
+  });
+
+  test('a count given with --workers is used as given, even for one batch', async () => {
+    const started: number[] = [];
+    expect((await collect(path, 'jsonl', 2, 1 << 20, false, started)).outputs.join('')).toBe(whole.outputs.join(''));
+    expect(started).toEqual([2]);
+  });
+
+  test('an empty input starts no worker thread and still reports its (empty) scan inventory', async () => {
+    const started: number[] = [];
+    const source = await openRecordSource(dir.file('empty.jsonl', ''), 'jsonl');
+    const inventories = await runPipeline({
+      source,
+      task: { kind: 'scan', format: 'jsonl', header: undefined },
+      workers: 2,
+      oneBatchInThread: true,
+      startExecutor: (task, count) => {
+        started.push(count);
+        return batchExecutor(task, count);
+      },
+      onOutcome: () => undefined,
+    });
+    expect(started).toEqual([1]);
+    expect(inventories).toHaveLength(1);
+  });
+
+  test('a run that fails on its first batch closes the input it was reading ahead of', async () => {
+    let closed = false;
+    const source = await openRecordSource(path, 'jsonl', 1024);
+    const inner = source.batches;
+    const batches = (async function* () {
+      try {
+        yield* inner;
+      } finally {
+        closed = true;
+      }
+    })();
+    const failing = runPipeline({
+      source: { ...source, batches },
+      task: { kind: 'desensitize', format: 'jsonl', header: undefined, rule, tokenKey: Buffer.from(TEST_KEY_HEX, 'hex') },
+      workers: 2,
+      oneBatchInThread: true,
+      onOutcome: () => {
+        throw new Error('the output disk is full');
+      },
+    });
+    await expect(failing).rejects.toThrow('the output disk is full');
+    expect(closed).toBe(true);
+    await source.close();
+  });
 });
 
 describe('LongLineCutter', () => {
