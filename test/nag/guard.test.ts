@@ -5,7 +5,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { applyAcknowledgements, guardRuleId } from '../../lib/nag/acknowledgement-register';
 import { CrossBorderChecks } from '../../lib/nag/cross-border-checks';
-import { controlTowerRules, earlyGuardRunCount, ensureGuardExecutable, GUARD_PLUGIN_NAME, guardFirstCloudFormationValidation, guardRunCount, residencyGuardValidator } from '../../lib/nag/guard';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { applicableRuleFiles, controlTowerRuleFiles, controlTowerRules, earlyGuardRunCount, ensureGuardExecutable, GUARD_PLUGIN_NAME, guardFirstCloudFormationValidation, guardRunCount, reportedTypes, residencyGuardValidator } from '../../lib/nag/guard';
+import { fixtureAssembly } from '../support/fixture-assembly';
 import { readValidationReport } from '../../lib/report/validation-report';
 import { ACCOUNT, HOME, POLICY } from './support/nag-fixtures';
 
@@ -27,6 +29,62 @@ describe('Control Tower catalogue', () => {
   test('guardRuleId turns a CT id into the id CDK acknowledges, and refuses unknown ids', () => {
     expect(guardRuleId('CT.CLOUDWATCH.PR.2')).toBe(`${GUARD_PLUGIN_NAME}::${RETENTION_RULE}`);
     expect(() => guardRuleId('CT.CLOUDWATCH.PR.99')).toThrow(/unknown Control Tower control "CT.CLOUDWATCH.PR.99"/);
+  });
+});
+
+describe('the resource types a control reports on', () => {
+  test('the header line is read whole: every type of a comma-separated list, nothing from the lines after it', () => {
+    const header = '# Reports on:\n#   AWS::IAM::Policy, AWS::IAM::Role, AWS::IAM::User, AWS::IAM::Group\n# \n# Evaluates:\n#   AWS CloudFormation, AWS CloudFormation hook\n';
+    expect(reportedTypes(header)).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']);
+    expect(reportedTypes("let q = Resources.*[ Type == 'AWS::SQS::Queue' ]\n")).toEqual([]);
+    expect(controlTowerRules().find((r) => r.controlId === 'CT.IAM.PR.1')?.reportsOn).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']);
+  });
+
+  test('a header misspelling a type is read as the code spells it, so an Auto Scaling group is still checked', () => {
+    const rule = "# Reports on:\n#   AWS::AutoScaling::AutoscalingGroup\n# \nlet AUTOSCALING_GROUP_TYPE = \"AWS::AutoScaling::AutoScalingGroup\"\n";
+    expect(reportedTypes(rule)).toEqual(['AWS::AutoScaling::AutoScalingGroup']);
+    const asgControls = controlTowerRuleFiles().filter((file) => /AutoscalingGroup/.test(fs.readFileSync(file, 'utf8').split('\n').slice(0, 15).join('\n')));
+    expect(asgControls.length).toBeGreaterThan(0);
+    const run = applicableRuleFiles(new Set(['AWS::AutoScaling::AutoScalingGroup']));
+    for (const file of asgControls) expect({ file: path.basename(file), run: run.includes(file) }).toEqual({ file: path.basename(file), run: true });
+  });
+
+  test('a rule file of our own without the header runs when a type it names is present, or when it names none', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-own-'));
+    try {
+      const queue = path.join(dir, 'queue.guard');
+      fs.writeFileSync(queue, "let queues = Resources.*[ Type == 'AWS::SQS::Queue' ]\nrule queue_named when %queues !empty {\n  %queues.Properties.QueueName exists\n}\n");
+      const any = path.join(dir, 'any.guard');
+      fs.writeFileSync(any, 'rule has_description {\n  Description exists\n}\n');
+      expect(applicableRuleFiles(new Set(['AWS::SQS::Queue']), [queue, any]).filter((f) => f.startsWith(dir))).toEqual([queue, any]);
+      expect(applicableRuleFiles(new Set(['AWS::S3::Bucket']), [queue, any]).filter((f) => f.startsWith(dir))).toEqual([any]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('every bundled control reports on at least one type, and only on types its file names', () => {
+    const files = controlTowerRuleFiles();
+    expect(files.length).toBeGreaterThan(200);
+    const wrong = files.flatMap((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const reported = reportedTypes(text);
+      return reported.length === 0 || reported.some((type) => !text.includes(`'${type}'`) && !text.includes(`"${type}"`)) ? [path.basename(file)] : [];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  test('the controls left out of the default profile\'s run (they report on no type it has) find nothing in its templates when run anyway', () => {
+    const fixture = fixtureAssembly('default');
+    const templatePaths = fixture.stacks.map((s) => path.join(fixture.directory, `${s.artifactId}.template.json`));
+    const present = new Set(Object.values(fixture.templates).flatMap((t) => Object.values((t.Resources ?? {}) as Record<string, { Type: string }>).map((r) => r.Type)));
+    const run = new Set(applicableRuleFiles(present));
+    // Left out although the file names a type the app has (a type it looks up, such as a distribution's bucket).
+    const leftOut = controlTowerRuleFiles().filter((file) => !run.has(file) && (fs.readFileSync(file, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? []).some((type) => present.has(type)));
+    expect(leftOut.length).toBeGreaterThan(10);
+    expect(run.size).toBeGreaterThan(20);
+    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: leftOut }).validate({ templatePaths, appConstruct: new App() });
+    expect(report.violations).toEqual([]);
   });
 });
 
