@@ -2,7 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, type NagPack, PCIDSS321Checks } from 'cdk-nag';
 import type { ResidencyConfig } from '../config';
 import { CrossBorderChecks } from '../nag/cross-border-checks';
-import { guardFirstCloudFormationValidation, residencyGuardValidator } from '../nag/guard';
+import { earlyValidations, residencyGuardValidator } from '../nag/guard';
 import { registerChecks } from '../nag/register-checks';
 
 export interface RegisteredChecks {
@@ -33,9 +33,10 @@ export function registerCheckPacks(app: App, config: ResidencyConfig): Registere
     }),
   ];
   const guard = residencyGuardValidator();
-  // CDK's CloudFormation validation first, starting cfn-guard on the other core (see guard.ts).
-  const cloudFormation = guardFirstCloudFormationValidation(app, guard);
-  if (cloudFormation !== undefined) Validations.of(app).addPlugins(cloudFormation);
+  // cfn-guard and CDK's CloudFormation validation start first, on worker threads, and are collected after the packs (see guard.ts).
+  const early = earlyValidations(app, guard);
+  if (early !== undefined) Validations.of(app).addPlugins(early.first);
   registerChecks(app, ...packs, guard);
+  if (early !== undefined) Validations.of(app).addPlugins(early.last);
   return { packs };
 }

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { applyAcknowledgements, guardRuleId } from '../../lib/nag/acknowledgement-register';
 import { CrossBorderChecks } from '../../lib/nag/cross-border-checks';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { applicableRuleFiles, controlTowerRuleFiles, controlTowerRules, earlyGuardRunCount, ensureGuardExecutable, GUARD_PLUGIN_NAME, guardFirstCloudFormationValidation, guardRunCount, reportedTypes, residencyGuardValidator } from '../../lib/nag/guard';
+import { applicableRuleFiles, controlTowerRuleFiles, controlTowerRules, earlyGuardRunCount, ensureGuardExecutable, GUARD_PLUGIN_NAME, earlyValidations, guardRunCount, reportedTypes, residencyGuardValidator } from '../../lib/nag/guard';
 import { fixtureAssembly } from '../support/fixture-assembly';
+import { threadedValidationCount } from '../../lib/nag/cloudformation-validation';
 import { readValidationReport } from '../../lib/report/validation-report';
 import { ACCOUNT, HOME, POLICY } from './support/nag-fixtures';
 
@@ -133,10 +134,11 @@ describe.each([
     const saved = process.env.CDK_VALIDATION;
     if (early) delete process.env.CDK_VALIDATION;
     try {
-      const cloudFormation = guardFirstCloudFormationValidation(app, guard);
-      expect(cloudFormation === undefined).toBe(!early);
-      if (cloudFormation) Validations.of(app).addPlugins(cloudFormation);
+      const started = earlyValidations(app, guard);
+      expect(started === undefined).toBe(!early);
+      if (started) Validations.of(app).addPlugins(started.first);
       Validations.of(app).addPlugins(guard, new CrossBorderChecks(app, { ...POLICY, writeSuppressionsToCloudFormation: true }));
+      if (started) Validations.of(app).addPlugins(started.last);
       const before = [guardRunCount(), earlyGuardRunCount()];
       app.synth();
       runs = guardRunCount() - (before[0] as number);
@@ -209,12 +211,14 @@ describe('residencyGuardValidator rule selection', () => {
       // The rule file goes away after the plugin was made: cfn-guard cannot run.
       fs.rmSync(rule);
       const app = new App({ outdir: dir });
-      const early = guardFirstCloudFormationValidation(app, guard);
+      const early = earlyValidations(app, guard);
       const context = { templatePaths: [template], stackTemplates: [], appConstruct: app };
       expect(() => guard.validate(context)).toThrow(/ENOENT/);
-      // Early: CDK's validation starts the run, the plugin collects it in its turn.
-      expect(() => early?.validate({ ...context, stackTemplates: [{ stackConstructPath: 'Queue', templatePath: template, accountId: undefined, region: undefined }] })).not.toThrow();
+      // Early: the first plugin starts the run, the guard plugin collects it in its turn.
+      const withStacks = { ...context, stackTemplates: [{ stackConstructPath: 'Queue', templatePath: template, accountId: undefined, region: undefined }] };
+      expect(early?.first.validate(withStacks)).toEqual({ success: true, violations: [] });
       expect(() => guard.validate(context)).toThrow(/cfn-guard failed: .*ENOENT/);
+      expect(early?.last.validate(withStacks).success).toBe(true);
     } finally {
       if (saved !== undefined) process.env.CDK_VALIDATION = saved;
     }
@@ -224,10 +228,45 @@ describe('residencyGuardValidator rule selection', () => {
     const saved = process.env.CDK_VALIDATION;
     delete process.env.CDK_VALIDATION;
     try {
-      const first = guardFirstCloudFormationValidation(new App({ outdir: dir }), residencyGuardValidator());
-      const second = guardFirstCloudFormationValidation(new App({ outdir: dir }), residencyGuardValidator());
-      expect(first).toBeDefined();
-      expect(second).toBe(first);
+      const one = earlyValidations(new App({ outdir: dir }), residencyGuardValidator());
+      const two = earlyValidations(new App({ outdir: dir }), residencyGuardValidator());
+      expect(one?.last).toBeInstanceOf(CloudFormationValidatePlugin);
+      expect(two?.last).toBe(one?.last);
+      expect(two?.first).not.toBe(one?.first);
+    } finally {
+      if (saved !== undefined) process.env.CDK_VALIDATION = saved;
+    }
+  });
+
+  test('CDK\'s CloudFormation validation run on the worker reports what it reports in this thread, errors and all', () => {
+    const templatePath = path.join(dir, 'Invalid.template.json');
+    fs.writeFileSync(templatePath, JSON.stringify({ Resources: { Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 31 } }, Q: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'x' } } } }));
+    const saved = process.env.CDK_VALIDATION;
+    delete process.env.CDK_VALIDATION;
+    try {
+      const app = new App({ outdir: dir });
+      const context = { templatePaths: [templatePath], stackTemplates: [{ stackConstructPath: 'Invalid', templatePath, accountId: undefined, region: 'cn-north-1' }], appConstruct: app };
+      const early = earlyValidations(app, residencyGuardValidator());
+      const before = threadedValidationCount();
+      early?.first.validate(context);
+      const threaded = early?.last.validate(context);
+      expect(threadedValidationCount() - before).toBe(1);
+      expect(threaded?.success).toBe(false);
+      expect(threaded?.violations.map((v) => [v.ruleName, v.severity, v.violatingResources.map((r) => r.resourceLogicalId)])).toEqual(
+        expect.arrayContaining([
+          ['F3012', 'error', ['Q']],
+          ['W3030', 'warning', ['Logs']],
+        ]),
+      );
+      // Not started for these templates: CDK's own validation runs in this thread (its engine not started here: spied).
+      const inThread = jest.spyOn(CloudFormationValidatePlugin.prototype, 'validate').mockReturnValue({ success: true, violations: [] });
+      try {
+        expect(early?.last.validate(context)).toEqual({ success: true, violations: [] });
+        expect(inThread).toHaveBeenCalledTimes(1);
+      } finally {
+        inThread.mockRestore();
+      }
+      expect(threadedValidationCount() - before).toBe(1);
     } finally {
       if (saved !== undefined) process.env.CDK_VALIDATION = saved;
     }
@@ -245,8 +284,11 @@ describe('residencyGuardValidator rule selection', () => {
       const guard = residencyGuardValidator({ extraRules: [rule] });
       const app = new App({ outdir: dir });
       const context = { templatePaths: [templatePath], stackTemplates: [{ stackConstructPath: name, templatePath, accountId: undefined, region: undefined }], appConstruct: app };
-      guardFirstCloudFormationValidation(app, guard)?.validate(context);
-      return { templatePath, report: guard.validate(context) };
+      const early = earlyValidations(app, guard);
+      early?.first.validate(context);
+      const report = guard.validate(context);
+      early?.last.validate(context);
+      return { templatePath, report };
     } finally {
       if (saved !== undefined) process.env.CDK_VALIDATION = saved;
     }

@@ -4,7 +4,7 @@
  * prints the error and exits 1.
  *
  * One process for every profile, not one each: the modules are loaded once and CDK's CloudFormation
- * validation engine is started once (`guardFirstCloudFormationValidation`), while each profile's
+ * validation engine is started once (one worker per process: `earlyValidations`), while each profile's
  * cfn-guard run still works on the other core. Measured on 2 cores: 13.8 s and 20 CPU-s for the
  * three profiles, against 18.7 s and 37 CPU-s as three processes side by side.
  */
