@@ -6,7 +6,7 @@
  * With the default `--workers` (`oneBatchInThread`), the threads start only once a second batch is
  * read: an input of one batch (up to BATCH_BYTES: most interactive runs, every README example) has
  * nothing to share out, and starting the workers cost more than the batch (`scan` of 200 records:
- * 0.36 s and 0.51 CPU-s with two workers, 0.24 s and 0.29 CPU-s in this thread). The batch is run by
+ * 0.36 s and 0.51 CPU-s with two workers, 0.19 s and 0.23 CPU-s in this thread). The batch is run by
  * the same runner either way, so the output is the same. A count given with `--workers` is used as given.
  */
 import { runOrdered } from '../../lambda/core/batch-stream';

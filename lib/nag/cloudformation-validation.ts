@@ -8,7 +8,7 @@ import { CloudFormationValidatePlugin, type IPolicyValidationContext, type Polic
  * CDK calls the validation plugins one after the other on the main thread, and its CloudFormation
  * validation was the longest of them: ~2.9 s of the default profile's synth (its engine, rules
  * compiled to WebAssembly, starts in ~1.6 s, then reads every template), before any pack ran. Now the
- * first plugin to run (`startValidations` in guard.ts) hands the templates to a worker, and this
+ * first plugin to run (`StartValidations` in guard.ts) hands the templates to a worker, and this
  * plugin, registered last, collects the worker's report, by then usually ready. It is the same
  * plugin class with the same rules, so CDK treats it as its built-in one and adds no second; its
  * findings fail synth as CDK's do.

@@ -53,14 +53,19 @@ const QUOTED_RESOURCE_TYPE = /['"](AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)['"]/g;
  * as the rule's code spells it (two headers write `AWS::AutoScaling::AutoscalingGroup` for the
  * `AWS::AutoScaling::AutoScalingGroup` their code selects). Empty when the file has no such header.
  */
-export function reportedTypes(text: string): string[] {
+export function reportedTypes(text: string, inCode: ReadonlySet<string> = typesInCode(text)): string[] {
   const line = /^# Reports on:[ \t]*\r?\n#[ \t]*(.*)$/m.exec(text)?.[1] ?? '';
-  const inCode = new Map([...text.matchAll(QUOTED_RESOURCE_TYPE)].map((m) => [(m[1] as string).toLowerCase(), m[1] as string]));
+  const spelled = new Map([...inCode].map((type) => [type.toLowerCase(), type]));
   return line
     .split(',')
     .map((type) => type.trim())
     .filter((type) => RESOURCE_TYPE_NAME.test(type))
-    .map((type) => inCode.get(type.toLowerCase()) ?? type);
+    .map((type) => spelled.get(type.toLowerCase()) ?? type);
+}
+
+/** The resource types a rule file's code selects (written in quotes). */
+function typesInCode(text: string): Set<string> {
+  return new Set([...text.matchAll(QUOTED_RESOURCE_TYPE)].map((m) => m[1] as string));
 }
 
 function parseRuleFile(text: string): ControlTowerRule[] {
@@ -157,8 +162,8 @@ interface RuleFacts {
 
 function ruleFacts(file: string): RuleFacts {
   const text = fs.readFileSync(file, 'utf8');
-  const inCode = new Set([...text.matchAll(QUOTED_RESOURCE_TYPE)].map((m) => m[1] as string));
-  const reported = reportedTypes(text);
+  const inCode = typesInCode(text);
+  const reported = reportedTypes(text, inCode);
   // A header naming a type the code never selects is not trusted: the file is judged by what it names.
   const reports = reported.every((type) => inCode.has(type)) ? new Set(reported) : new Set<string>();
   return { reports, types: new Set(text.match(RESOURCE_TYPE) ?? []), namesMetadata: METADATA_KEY.test(text) };
@@ -172,7 +177,6 @@ function ruleFacts(file: string): RuleFacts {
  */
 function canApply(facts: RuleFacts, present: ReadonlySet<string>): boolean {
   const types = facts.reports.size > 0 ? facts.reports : facts.types;
-  // (`reports` is empty for a header the code contradicts: see ruleFacts.)
   return types.size === 0 || [...types].some((type) => present.has(type));
 }
 
@@ -188,7 +192,16 @@ function readTemplates(templatePaths: readonly string[]): Template[] {
  * Tower controls, then `extraRules`, each kept when it can apply (`canApply`).
  */
 export function applicableRuleFiles(present: ReadonlySet<string>, extraRules: readonly string[] = []): string[] {
-  return [CONTROL_TOWER_RULES_DIR, ...extraRules].flatMap(guardFiles).filter((file) => canApply(ruleFacts(file), present));
+  return filesThatApply(ruleFilesWithFacts(extraRules), present);
+}
+
+/** Every rule file the validator may run (the Control Tower controls, then `extraRules`), with what it reads. */
+function ruleFilesWithFacts(extraRules: readonly string[]): Map<string, RuleFacts> {
+  return new Map([CONTROL_TOWER_RULES_DIR, ...extraRules].flatMap(guardFiles).map((file) => [file, ruleFacts(file)]));
+}
+
+function filesThatApply(rules: ReadonlyMap<string, RuleFacts>, present: ReadonlySet<string>): string[] {
+  return [...rules].filter(([, facts]) => canApply(facts, present)).map(([file]) => file);
 }
 
 /** Every bundled Control Tower rule file. */
@@ -287,12 +300,11 @@ class ResidencyGuardValidator implements IPolicyValidationPlugin {
     const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [], rules: [...rulePaths] });
     this.version = all.version;
     this.ruleIds = all.ruleIds;
-    this.rules = new Map([CONTROL_TOWER_RULES_DIR, ...rulePaths].flatMap(guardFiles).map((file) => [file, ruleFacts(file)]));
+    this.rules = ruleFilesWithFacts(rulePaths);
   }
 
   private applicableRules(templates: readonly Template[]): string[] {
-    const present = templateTypes(templates);
-    return [...this.rules].filter(([, facts]) => canApply(facts, present)).map(([file]) => file);
+    return filesThatApply(this.rules, templateTypes(templates));
   }
 
   /** Starts the run over these templates on a worker thread; `validate` with the same templates collects it. */
